@@ -1,0 +1,13 @@
+from fulfilment.roles import Can, capabilities_of, roles_of
+
+
+def navigation(request) -> dict:
+    """What the shared layout needs to show the menu a user is entitled to."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    capabilities = capabilities_of(user)
+    return {
+        "nav_roles": sorted(role.label for role in roles_of(user)),
+        "nav_counterparties": Can.VIEW_COUNTERPARTIES in capabilities,
+    }

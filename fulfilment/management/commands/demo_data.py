@@ -1,0 +1,227 @@
+"""Demo users, counterparties and deals. Idempotent: a second run adds nothing."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from fulfilment.roles import Role
+from orders import services as order_services
+from orders.models import Counterparty, Deal
+
+DEMO_PASSWORD = "demo"
+
+# username, first name, last name, role (None: superuser)
+USERS = [
+    ("manager", "Анна", "Петрова", Role.SALES_MANAGER),
+    ("manager2", "Олег", "Смирнов", Role.SALES_MANAGER),
+    ("finance", "Ирина", "Волкова", Role.FINANCE),
+    ("customs", "Дмитрий", "Козлов", Role.FOREIGN_TRADE),
+    ("legal", "Елена", "Новикова", Role.LEGAL),
+    ("buyer", "Сергей", "Морозов", Role.PROCUREMENT),
+    ("logistics", "Павел", "Лебедев", Role.LOGISTICS),
+    ("accountant", "Мария", "Соколова", Role.ACCOUNTING),
+    ("director", "Андрей", "Кузнецов", Role.OPERATIONS_DIRECTOR),
+    ("admin", "Администратор", "", None),
+]
+
+COUNTERPARTIES = [
+    ("ПАО «ТГК-Северо-Запад»", "7812345675", "781201001", Counterparty.Kind.CUSTOMER),
+    ("АО «Нефтехим-Сибирь»", "5403123452", "540301001", Counterparty.Kind.CUSTOMER),
+    ("ГУП «Московский метрополитен-Сервис»", "7708123450", "770801001", Counterparty.Kind.CUSTOMER),
+    ("ООО «ПромАрматура»", "5027123457", "502701001", Counterparty.Kind.SUPPLIER),
+    ("ООО «Уралэнергомаш»", "6670123457", "667001001", Counterparty.Kind.SUPPLIER),
+    ("ООО «ТехноИмпорт»", "7725012341", "772501001", Counterparty.Kind.BOTH),
+]
+
+COMPLETE_CARD = {
+    "incoterms": "DAP",
+    "delivery_place": "склад покупателя",
+    "customer_payment_terms": "30 % предоплата, 70 % в течение 10 банковских дней после поставки",
+    "final_agreements": "Упаковка — деревянные ящики; маркировка по ГОСТ 14192; "
+    "приёмка с участием представителя заказчика; пени 0,1 % в день.",
+}
+
+# title, manager, customer INN, amount, currency, stage, complete card?
+DEALS = [
+    (
+        "Насосное оборудование для ТЭЦ-3",
+        "manager",
+        "7812345675",
+        "12450000.00",
+        "RUB",
+        Deal.Stage.NEGOTIATION,
+        True,
+    ),
+    (
+        "Запорная арматура для НПЗ",
+        "manager",
+        "5403123452",
+        "8300000.00",
+        "RUB",
+        Deal.Stage.NEGOTIATION,
+        False,
+    ),
+    (
+        "Кабельная продукция для депо",
+        "manager",
+        "7708123450",
+        "2100000.00",
+        "RUB",
+        Deal.Stage.NEW,
+        False,
+    ),
+    (
+        "Компрессорная станция",
+        "manager",
+        "7725012341",
+        "184000.00",
+        "EUR",
+        Deal.Stage.PROPOSAL,
+        True,
+    ),
+    (
+        "Теплообменники для котельной",
+        "manager",
+        "7812345675",
+        "5600000.00",
+        "RUB",
+        Deal.Stage.REALIZATION,
+        True,
+    ),
+    (
+        "Электродвигатели для насосной станции",
+        "manager2",
+        "5403123452",
+        "96500.00",
+        "USD",
+        Deal.Stage.REALIZATION,
+        True,
+    ),
+    (
+        "Частотные преобразователи",
+        "manager2",
+        "7708123450",
+        "410000.00",
+        "CNY",
+        Deal.Stage.NEGOTIATION,
+        True,
+    ),
+    (
+        "Трубопроводная арматура DN300",
+        "manager",
+        "5403123452",
+        "3900000.00",
+        "RUB",
+        Deal.Stage.COMPLETED,
+        True,
+    ),
+    (
+        "Вентиляционное оборудование",
+        "manager2",
+        "7725012341",
+        "1250000.00",
+        "RUB",
+        Deal.Stage.LOST,
+        False,
+    ),
+]
+
+# The steps from New to Completed, in order.
+PATH = ["send_proposal", "start_negotiation", "start_realization", "complete"]
+
+
+class Command(BaseCommand):
+    help = "Load demo users, counterparties and deals (safe to run again)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--logins", action="store_true", help="Print the address and the demo logins."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        users = self._users()
+        customers = self._counterparties(users["admin"])
+        created = 0
+        today = timezone.localdate()
+        for index, (title, manager, inn, amount, currency, stage, complete) in enumerate(DEALS):
+            if Deal.objects.filter(title=title).exists():
+                continue
+            data = {
+                "title": title,
+                "manager": users[manager],
+                "customer": customers[inn],
+                "amount": Decimal(amount),
+                "currency": currency,
+                "delivery_address": "г. Санкт-Петербург, ул. Промышленная, д. 7",
+                "required_delivery_date": today + datetime.timedelta(days=60 + 15 * index),
+            }
+            if complete:
+                data.update(COMPLETE_CARD)
+            deal = order_services.deal_create(actor=users[manager], data=data)
+            self._move(deal, stage, users[manager])
+            created += 1
+        self.stdout.write(f"Demo data ready: {len(users)} users, {created} new deals.")
+        if options["logins"]:
+            self._print_logins()
+
+    def _print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(
+            f"Open {settings.SITE_URL}/ and log in (password for all: {DEMO_PASSWORD}):"
+        )
+        for username, first, last, role in USERS:
+            what = role.label if role else "administrator (Django admin)"
+            self.stdout.write(f"  {username:<11} {first} {last}".rstrip().ljust(40) + f" {what}")
+        self.stdout.write("")
+
+    def _users(self) -> dict:
+        User = get_user_model()
+        users = {}
+        for username, first, last, role in USERS:
+            user, made = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.com",
+                },
+            )
+            if made:
+                user.set_password(DEMO_PASSWORD)
+                if role is None:
+                    user.is_staff = user.is_superuser = True
+                user.save()
+            if role is not None:
+                user.groups.add(Group.objects.get(name=role.value))
+            users[username] = user
+        return users
+
+    def _counterparties(self, admin) -> dict:
+        result = {}
+        for name, inn, kpp, kind in COUNTERPARTIES:
+            existing = Counterparty.objects.filter(inn=inn, kpp=kpp).first()
+            result[inn] = existing or order_services.counterparty_save(
+                actor=admin, data={"name": name, "inn": inn, "kpp": kpp, "kind": kind}
+            )
+        return result
+
+    def _move(self, deal: Deal, stage: str, actor) -> None:
+        if stage == Deal.Stage.LOST:
+            order_services.deal_transition(
+                deal=deal,
+                name="mark_lost",
+                actor=actor,
+                comment="Заказчик выбрал другого поставщика",
+            )
+            return
+        for name in PATH:
+            if deal.stage == stage:
+                return
+            deal = order_services.deal_transition(deal=deal, name=name, actor=actor)

@@ -1,0 +1,96 @@
+"""Who may see and do what: the one map every view and service consults.
+
+Roles are Django groups (created by a data migration, named by ``Role``'s values).
+A user's capabilities are the union of their roles' capabilities; a superuser has all.
+Object-level rules ("only the deal's own manager") live next to the objects, in each
+app's ``permissions`` module, and are built on the capabilities named here.
+
+This module imports no app, so every app may use it.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SALES_MANAGER = "Sales manager", _("Sales manager")
+    FINANCE = "Finance", _("Finance")
+    FOREIGN_TRADE = "Foreign trade", _("Foreign trade")
+    LEGAL = "Legal", _("Legal")
+    PROCUREMENT = "Procurement", _("Procurement")
+    LOGISTICS = "Logistics", _("Logistics")
+    ACCOUNTING = "Accounting", _("Accounting")
+    OPERATIONS_DIRECTOR = "Operations director", _("Operations director")
+
+
+class Can(StrEnum):
+    # Deals
+    VIEW_OWN_DEALS = "deal.view_own"
+    VIEW_REALIZATION_DEALS = "deal.view_realization"  # every deal that has a number
+    VIEW_ALL_DEALS = "deal.view_all"
+    CREATE_DEALS = "deal.create"
+    EDIT_OWN_DEALS = "deal.edit_own"
+    EDIT_ANY_DEAL = "deal.edit_any"
+    # Counterparties
+    VIEW_COUNTERPARTIES = "counterparty.view"
+    EDIT_COUNTERPARTIES = "counterparty.edit"
+
+
+BACK_OFFICE = frozenset({Can.VIEW_REALIZATION_DEALS, Can.VIEW_COUNTERPARTIES})
+
+PERMISSIONS: dict[Role, frozenset[Can]] = {
+    Role.SALES_MANAGER: frozenset(
+        {
+            Can.VIEW_OWN_DEALS,
+            Can.CREATE_DEALS,
+            Can.EDIT_OWN_DEALS,
+            Can.VIEW_COUNTERPARTIES,
+            Can.EDIT_COUNTERPARTIES,
+        }
+    ),
+    Role.FINANCE: BACK_OFFICE,
+    Role.FOREIGN_TRADE: BACK_OFFICE,
+    Role.LEGAL: BACK_OFFICE | {Can.EDIT_COUNTERPARTIES},
+    Role.PROCUREMENT: BACK_OFFICE | {Can.EDIT_COUNTERPARTIES},
+    Role.LOGISTICS: BACK_OFFICE,
+    Role.ACCOUNTING: BACK_OFFICE,
+    Role.OPERATIONS_DIRECTOR: frozenset(
+        {
+            Can.VIEW_ALL_DEALS,
+            Can.EDIT_ANY_DEAL,
+            Can.VIEW_COUNTERPARTIES,
+            Can.EDIT_COUNTERPARTIES,
+        }
+    ),
+}
+
+ALL_CAPABILITIES = frozenset(Can)
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The user's roles, read once per user object (one query)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._roles = cached
+    return cached
+
+
+def capabilities_of(user) -> frozenset[Can]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return ALL_CAPABILITIES
+    result: frozenset[Can] = frozenset()
+    for role in roles_of(user):
+        result |= PERMISSIONS[role]
+    return result
+
+
+def can(user, capability: Can) -> bool:
+    return capability in capabilities_of(user)

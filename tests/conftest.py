@@ -1,0 +1,105 @@
+"""Personas and switches shared by the whole suite."""
+
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import translation
+
+from fulfilment.roles import Role
+from tests.factories import UserFactory
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _redis() -> bool:
+    from django.conf import settings
+
+    return settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip service-bound tests where the service is not configured, with the reason.
+
+    CI sets REQUIRE_SERVICES=1 for its PostgreSQL + Redis run: there a missing service
+    is an error, so those tests can never be skipped silently.
+    """
+    required = os.environ.get("REQUIRE_SERVICES") == "1"
+    checks = {
+        "postgres": (_postgres, "needs PostgreSQL: set DATABASE_URL=postgres://..."),
+        "redis": (_redis, "needs Redis: set CELERY_BROKER_URL=redis://..."),
+    }
+    for item in items:
+        for marker, (available, reason) in checks.items():
+            if marker in item.keywords and not available():
+                if required:
+                    raise pytest.UsageError(f"REQUIRE_SERVICES=1 but {item.nodeid} {reason}")
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assertions read English; tests of the Russian translation switch explicitly."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(
+        username="anna", first_name="Анна", last_name="Петрова", roles=[Role.SALES_MANAGER]
+    )
+
+
+@pytest.fixture
+def other_manager(db):
+    return UserFactory(
+        username="oleg", first_name="Олег", last_name="Смирнов", roles=[Role.SALES_MANAGER]
+    )
+
+
+@pytest.fixture
+def director(db):
+    return UserFactory(username="andrey", roles=[Role.OPERATIONS_DIRECTOR])
+
+
+@pytest.fixture
+def accountant(db):
+    return UserFactory(username="maria", roles=[Role.ACCOUNTING])
+
+
+@pytest.fixture
+def finance_clerk(db):
+    return UserFactory(username="irina", roles=[Role.FINANCE])
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_of():
+    """A logged-in test client for a user: ``client_of(manager).get(...)``."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
