@@ -34,6 +34,9 @@ class TransitionConflict(Exception):
     """Somebody else changed the record first; the page should reload it."""
 
 
+_STYLE_ORDER = {"primary": 0, "secondary": 1, "danger": 2}
+
+
 @dataclass(frozen=True)
 class TransitionOption:
     name: str
@@ -82,7 +85,8 @@ def transition_options(
                 style=custom.get("style", "secondary"),
             )
         )
-    return options
+    # The way forward first, the way out last.
+    return sorted(options, key=lambda option: _STYLE_ORDER.get(option.style, 1))
 
 
 def transition_by_name(instance, field_name: str, name: str):
