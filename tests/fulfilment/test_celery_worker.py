@@ -1,0 +1,57 @@
+"""A real Celery worker, consuming from Redis, sends the outbox's mail."""
+
+import time
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from fulfilment.celery import app
+from fulfilment.models import OutboxMessage
+from fulfilment.outbox import Mail, outbox_queue
+from fulfilment.tasks import outbox_sweep_task
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def worker():
+    from celery.contrib.testing import tasks  # noqa: F401 - the ping task the test worker needs
+    from celery.contrib.testing.worker import start_worker
+
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
+        yield running
+    app.conf.task_always_eager = True
+
+
+def wait_for(predicate, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_worker_sends_mail_queued_by_a_committed_change(worker):
+    with transaction.atomic():
+        outbox_queue(
+            [Mail(key="worker:1", recipients=["irina@example.com"], subject="Бюджет", body="…")]
+        )
+
+    assert wait_for(lambda: OutboxMessage.objects.filter(sent_at__isnull=False).exists())
+    assert [m.subject for m in mail.outbox] == ["Бюджет"]
+
+
+def test_the_periodic_sweep_sent_through_the_broker_sends_what_was_missed(worker):
+    OutboxMessage.objects.create(
+        key="missed:1", recipients=["irina@example.com"], subject="Пропущенное", body="…"
+    )
+
+    outbox_sweep_task.delay()  # what beat sends every minute
+
+    assert wait_for(
+        lambda: OutboxMessage.objects.filter(key="missed:1", sent_at__isnull=False).exists()
+    )
+    assert [m.subject for m in mail.outbox] == ["Пропущенное"]
