@@ -43,6 +43,7 @@ messages: install
 ## Benchmarks (PostgreSQL): see bench/README.md.
 bench: install
 	$(BIN)/python bench/numbering.py
+	$(BIN)/python bench/dashboards.py
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule* var/test-db.sqlite3*

@@ -10,4 +10,15 @@ app = Celery("fulfilment")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Sends the mail that the after-commit send missed (broker down, worker lost).
+    "outbox-sweep": {
+        "task": "fulfilment.tasks.outbox_sweep_task",
+        "schedule": 60.0,
+    },
+    # Marks tasks past their deadline and tells the assignee and the head, once a task.
+    "tasks-overdue": {
+        "task": "fulfilment.handover.tasks.tasks_overdue_task",
+        "schedule": 300.0,
+    },
+}

@@ -1,3 +1,4 @@
+from fulfilment.handover.permissions import department_ids
 from fulfilment.roles import Can, capabilities_of, roles_of
 
 
@@ -10,4 +11,5 @@ def navigation(request) -> dict:
     return {
         "nav_roles": sorted(role.label for role in roles_of(user)),
         "nav_counterparties": Can.VIEW_COUNTERPARTIES in capabilities,
+        "nav_queue": bool(department_ids(user)) or Can.VIEW_ALL_TASKS in capabilities,
     }

@@ -36,6 +36,9 @@ class Can(StrEnum):
     # Counterparties
     VIEW_COUNTERPARTIES = "counterparty.view"
     EDIT_COUNTERPARTIES = "counterparty.edit"
+    # Tasks (acting on a task also needs membership of its department; see handover)
+    VIEW_ALL_TASKS = "task.view_all"
+    PREVIEW_RULES = "rule.preview"  # administrators only
 
 
 BACK_OFFICE = frozenset({Can.VIEW_REALIZATION_DEALS, Can.VIEW_COUNTERPARTIES})
@@ -62,6 +65,7 @@ PERMISSIONS: dict[Role, frozenset[Can]] = {
             Can.EDIT_ANY_DEAL,
             Can.VIEW_COUNTERPARTIES,
             Can.EDIT_COUNTERPARTIES,
+            Can.VIEW_ALL_TASKS,
         }
     ),
 }

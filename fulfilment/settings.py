@@ -5,9 +5,11 @@ broker under ``var/``, mail printed to the console, uploads on local disk. The R
 configuration table documents every variable read here.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+import holidays
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "orders",
     "payments",
     "fulfilment",
+    "fulfilment.handover",
 ]
 
 MIDDLEWARE = [
@@ -239,3 +242,17 @@ LOGGING = {
 
 # How many cards a board column shows before it says "and N more".
 BOARD_COLUMN_LIMIT = _number("BOARD_COLUMN_LIMIT", 100)
+# How many tasks a dashboard group lists before it says "and N more".
+DASHBOARD_GROUP_LIMIT = _number("DASHBOARD_GROUP_LIMIT", 50)
+
+# The national production calendar (a country code the holidays package knows).
+HOLIDAYS_COUNTRY = env.str("HOLIDAYS_COUNTRY", default="RU").upper()
+if HOLIDAYS_COUNTRY not in holidays.list_supported_countries():
+    raise ImproperlyConfigured(
+        f"HOLIDAYS_COUNTRY={HOLIDAYS_COUNTRY!r} is not a known country code."
+    )
+# A deadline counted in days falls due at the end of that working day, company time.
+try:
+    WORKDAY_ENDS_AT = datetime.time.fromisoformat(env.str("WORKDAY_ENDS_AT", default="18:00"))
+except ValueError:
+    raise ImproperlyConfigured("WORKDAY_ENDS_AT must be a time of day such as 18:00.") from None

@@ -21,6 +21,7 @@ from orders.forms import (
     TransitionForm,
 )
 from orders.models import Counterparty, Deal
+from orders.panels import deal_panels
 from orders.permissions import deal_edit_refusals
 from orders.workflow import TransitionConflict, TransitionRefused, transition_options
 
@@ -67,6 +68,7 @@ def _deal_card_context(request: HttpRequest, deal: Deal) -> dict:
         "history": selectors.deal_history(deal),
         "attachments": selectors.deal_attachments(deal),
         "attachment_form": AttachmentForm(),
+        "panels": deal_panels(request, deal),
     }
 
 

@@ -59,6 +59,53 @@ def _english(settings):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _celery_inline():
+    """Tasks queued after commit run in-process; the Redis test turns this off."""
+    from fulfilment.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def departments(db):
+    """The departments the data migration made, by code."""
+    from fulfilment.handover.models import Department
+
+    return {department.code: department for department in Department.objects.all()}
+
+
+def clerk(username: str, role: str, department, *, head: bool = False, **fields):
+    user = UserFactory(username=username, roles=[role], **fields)
+    department.members.add(user)
+    if head:
+        department.head = user
+        department.save()
+    return user
+
+
+@pytest.fixture
+def finance_head(departments):
+    return clerk("fin-head", Role.FINANCE, departments["finance"], head=True)
+
+
+@pytest.fixture
+def customs_clerk(departments):
+    return clerk("dmitry", Role.FOREIGN_TRADE, departments["foreign_trade"], head=True)
+
+
+@pytest.fixture
+def legal_clerk(departments):
+    return clerk("elena", Role.LEGAL, departments["legal"], head=True)
+
+
+@pytest.fixture
+def buyer(departments):
+    return clerk("sergey", Role.PROCUREMENT, departments["procurement"], head=True)
+
+
 @pytest.fixture
 def manager(db):
     return UserFactory(
@@ -84,8 +131,8 @@ def accountant(db):
 
 
 @pytest.fixture
-def finance_clerk(db):
-    return UserFactory(username="irina", roles=[Role.FINANCE])
+def finance_clerk(departments):
+    return clerk("irina", Role.FINANCE, departments["finance"])
 
 
 @pytest.fixture

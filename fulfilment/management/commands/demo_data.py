@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from fulfilment.handover import services as task_services
+from fulfilment.handover.models import Department, Task
 from fulfilment.roles import Role
 from orders import services as order_services
 from orders.models import Counterparty, Deal
@@ -29,6 +31,16 @@ USERS = [
     ("director", "Андрей", "Кузнецов", Role.OPERATIONS_DIRECTOR),
     ("admin", "Администратор", "", None),
 ]
+
+# department code → its demo clerk (also its head)
+DEPARTMENT_STAFF = {
+    "finance": "finance",
+    "foreign_trade": "customs",
+    "legal": "legal",
+    "procurement": "buyer",
+    "logistics": "logistics",
+    "accounting": "accountant",
+}
 
 COUNTERPARTIES = [
     ("ПАО «ТГК-Северо-Запад»", "7812345675", "781201001", Counterparty.Kind.CUSTOMER),
@@ -147,6 +159,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         users = self._users()
+        self._departments(users)
         customers = self._counterparties(users["admin"])
         created = 0
         today = timezone.localdate()
@@ -203,6 +216,14 @@ class Command(BaseCommand):
             users[username] = user
         return users
 
+    def _departments(self, users) -> None:
+        for code, username in DEPARTMENT_STAFF.items():
+            department = Department.objects.get(code=code)
+            department.members.add(users[username])
+            if department.head_id is None:
+                department.head = users[username]
+                department.save(update_fields=["head", "updated_at"])
+
     def _counterparties(self, admin) -> dict:
         result = {}
         for name, inn, kpp, kind in COUNTERPARTIES:
@@ -224,4 +245,11 @@ class Command(BaseCommand):
         for name in PATH:
             if deal.stage == stage:
                 return
+            if name == "complete":
+                # A completed deal's back-office tasks were done along the way.
+                for task in Task.objects.filter(deal=deal).select_related(
+                    "assignee", "department__head"
+                ):
+                    clerk = task.assignee or task.department.head
+                    task_services.task_transition(task=task, name="complete", actor=clerk)
             deal = order_services.deal_transition(deal=deal, name=name, actor=actor)

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HandoverConfig(AppConfig):
+    """The hand-over process: departments, tasks, automation rules, dashboards."""
+
+    name = "fulfilment.handover"
+    label = "handover"
+    verbose_name = _("Hand-over")
+
+    def ready(self) -> None:
+        from fulfilment.handover import receivers  # noqa: F401 - connects the signal receivers
+        from fulfilment.handover.views import deal_tasks_panel
+        from orders.panels import DealPanel, register_deal_panel
+
+        register_deal_panel(
+            DealPanel(
+                name="tasks",
+                template="handover/partials/deal_tasks.html",
+                context=deal_tasks_panel,
+                order=10,
+            )
+        )

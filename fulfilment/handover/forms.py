@@ -1,0 +1,91 @@
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fulfilment.handover.models import Department, Task
+from fulfilment.handover.triggers import TRIGGERS
+
+
+class TaskActionForm(forms.Form):
+    name = forms.ChoiceField(
+        choices=[(n, n) for n in ("take", "start", "complete", "cancel", "reopen")],
+        widget=forms.HiddenInput,
+    )
+    expected_status = forms.ChoiceField(
+        choices=Task.Status.choices, required=False, widget=forms.HiddenInput
+    )
+    comment = forms.CharField(required=False, max_length=2000)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class AssignForm(forms.Form):
+    assignee = PersonChoiceField(
+        label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody (the queue)")
+    )
+
+    def __init__(self, *args, department: Department, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            get_user_model()
+            .objects.filter(departments=department, is_active=True)
+            .order_by("first_name", "last_name", "username")
+        )
+
+
+class TaskFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=None, required=False, empty_label=None
+    )
+
+    def __init__(self, *args, departments=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("Deal number or text"), "type": "search"}
+        )
+        if departments is None:
+            del self.fields["department"]
+        else:
+            self.fields["department"].queryset = departments
+
+
+class NewTaskForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_due_date(self) -> datetime.date:
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due
+
+    def deadline(self) -> datetime.datetime:
+        return timezone.make_aware(
+            datetime.datetime.combine(self.cleaned_data["due_date"], settings.WORKDAY_ENDS_AT)
+        )
+
+
+class PreviewForm(forms.Form):
+    stage = forms.ChoiceField(label=_("If the deal entered"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = TRIGGERS["orders.deal"].stages

@@ -1,0 +1,366 @@
+"""The rule engine: from "these objects entered that stage" to the tasks it calls for.
+
+``fire_rules`` runs inside the transaction that moved the objects (it is the receiver
+of ``orders.signals.stage_entered``), so the stage change and its tasks commit together
+or not at all. It works on a batch: moving 200 deals costs the same number of queries
+as moving one. Each (rule, stage entry) pair is fired at most once, enforced by unique
+constraints on the firing log and on the task; a rule with a predecessor logs "waiting"
+and makes its task when the predecessor's task for the same entry is done.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, prefetch_related_objects
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from fulfilment.calendar import WorkingCalendar
+from fulfilment.handover.models import Department, Rule, RuleFiring, Task, TaskEvent
+from fulfilment.handover.triggers import TRIGGERS, Trigger, trigger_for_model
+from fulfilment.outbox import Mail, outbox_queue
+from orders.models import Deal, StageChange
+
+
+def deadline_after(
+    start: datetime.datetime, offset: int, unit: str, calendar: WorkingCalendar
+) -> datetime.datetime:
+    """The deadline ``offset`` units after ``start``; day-based ones end with the working day."""
+    if unit == Rule.DeadlineUnit.HOURS:
+        return start + datetime.timedelta(hours=offset)
+    local_day = timezone.localtime(start).date()
+    if unit == Rule.DeadlineUnit.WORKING_DAYS:
+        day = calendar.add_working_days(local_day, offset)
+    else:
+        day = local_day + datetime.timedelta(days=offset)
+    return timezone.make_aware(datetime.datetime.combine(day, settings.WORKDAY_ENDS_AT))
+
+
+def render(template: str, context: dict[str, str]) -> str:
+    return template.format_map(context)
+
+
+@dataclass
+class PlannedTask:
+    """A task a rule would create: shown by the preview, written by the engine."""
+
+    rule: Rule
+    record: object
+    deal: Deal
+    title: str
+    description: str
+    deadline: datetime.datetime
+    assignee: object | None
+    waiting_for: Rule | None = None
+    entry: StageChange | None = None
+
+
+@dataclass
+class Assigner:
+    """Chooses assignees for a batch, keeping the least-loaded counts current as it goes."""
+
+    loads: dict[int, dict[int, int]] = field(default_factory=dict)  # department → user → open
+    users: dict[int, object] = field(default_factory=dict)
+
+    def _load_for(self, department: Department) -> dict[int, int]:
+        if department.pk not in self.loads:
+            members = (
+                get_user_model()
+                .objects.filter(departments=department, is_active=True)
+                .annotate(
+                    open_tasks=Count(
+                        "assigned_tasks", filter=Q(assigned_tasks__status__in=Task.OPEN_STATUSES)
+                    )
+                )
+                .order_by("open_tasks", "username")
+            )
+            self.loads[department.pk] = {user.pk: user.open_tasks for user in members}
+            self.users.update({user.pk: user for user in members})
+        return self.loads[department.pk]
+
+    def choose(self, rule: Rule):
+        strategy = rule.assignee_strategy
+        if strategy == Rule.AssigneeStrategy.HEAD:
+            return rule.department.head
+        if strategy == Rule.AssigneeStrategy.USER:
+            return rule.assignee
+        if strategy == Rule.AssigneeStrategy.LEAST_LOADED:
+            load = self._load_for(rule.department)
+            if not load:
+                return None
+            chosen = min(load, key=lambda pk: (load[pk], self.users[pk].username))
+            load[chosen] += 1
+            return self.users[chosen]
+        return None
+
+
+def _rules_for(kind: str, stages: Iterable[str]) -> list[Rule]:
+    return list(
+        Rule.objects.filter(active=True, trigger_kind=kind, trigger_stage__in=set(stages))
+        .select_related("department__head", "assignee", "predecessor")
+        .prefetch_related("participant_departments")
+        .order_by("pk")
+    )
+
+
+def _plan(
+    rule: Rule,
+    record,
+    trigger: Trigger,
+    start: datetime.datetime,
+    calendar: WorkingCalendar,
+    assigner: Assigner,
+) -> PlannedTask:
+    context = trigger.context(record)
+    deal = trigger.deal_of(record)
+    return PlannedTask(
+        rule=rule,
+        record=record,
+        deal=deal,
+        title=render(rule.title_template, context)[:300],
+        description=render(rule.description_template, context),
+        deadline=deadline_after(start, rule.deadline_offset, rule.deadline_unit, calendar),
+        assignee=assigner.choose(rule),
+    )
+
+
+def fire_rules(*, changes: Sequence[StageChange], actor=None) -> list[Task]:
+    """Create the tasks the active rules call for, for a batch of stage entries."""
+    if not changes:
+        return []
+    trigger = trigger_for_model(type(changes[0].record))
+    if trigger is None:
+        return []
+    rules = _rules_for(trigger.kind, (change.target for change in changes))
+    if not rules:
+        return []
+    records = [change.record for change in changes]
+    if trigger.related:
+        prefetch_related_objects(records, *trigger.related)
+
+    already = set(
+        RuleFiring.objects.filter(entry__in=changes, rule__in=rules).values_list(
+            "rule_id", "entry_id"
+        )
+    )
+    calendar, assigner, now = WorkingCalendar(), Assigner(), timezone.now()
+    planned: list[PlannedTask] = []
+    firings: list[RuleFiring] = []
+    for change in changes:
+        for rule in rules:
+            if rule.trigger_stage != change.target or (rule.pk, change.pk) in already:
+                continue
+            deal = trigger.deal_of(change.record)
+            if rule.predecessor_id:
+                with translation.override(settings.LANGUAGE_CODE):
+                    message = _("Waits for “%(rule)s” to be done.") % {"rule": rule.predecessor}
+                firings.append(
+                    RuleFiring(
+                        rule=rule,
+                        entry=change,
+                        deal=deal,
+                        outcome=RuleFiring.Outcome.WAITING,
+                        message=message,
+                    )
+                )
+                continue
+            task = _plan(rule, change.record, trigger, now, calendar, assigner)
+            task.entry = change
+            planned.append(task)
+    tasks = _write(planned, actor=None)
+    firings += [
+        RuleFiring(
+            rule=plan.rule,
+            entry=plan.entry,
+            deal=plan.deal,
+            outcome=RuleFiring.Outcome.CREATED,
+            task=task,
+        )
+        for plan, task in zip(planned, tasks, strict=True)
+    ]
+    RuleFiring.objects.bulk_create(firings)
+    return tasks
+
+
+def _write(planned: Sequence[PlannedTask], *, actor) -> list[Task]:
+    """Insert the planned tasks, their participants, their first event and their mail."""
+    if not planned:
+        return []
+    content_types = {}
+    tasks = []
+    for plan in planned:
+        task = Task(
+            title=plan.title,
+            description=plan.description,
+            department=plan.rule.department,
+            assignee=plan.assignee,
+            deadline=plan.deadline,
+            deal=plan.deal,
+            rule=plan.rule,
+            entry=plan.entry,
+            created_by=actor,
+        )
+        if not isinstance(plan.record, Deal):
+            model = type(plan.record)
+            content_types.setdefault(model, ContentType.objects.get_for_model(model))
+            task.content_type, task.object_id = content_types[model], plan.record.pk
+        tasks.append(task)
+    Task.objects.bulk_create(tasks)
+
+    through = Task.participant_departments.through
+    through.objects.bulk_create(
+        through(task_id=task.pk, department_id=department.pk)
+        for plan, task in zip(planned, tasks, strict=True)
+        for department in plan.rule.participant_departments.all()
+    )
+    TaskEvent.objects.bulk_create(
+        TaskEvent(task=task, kind=TaskEvent.Kind.CREATED, actor=actor) for task in tasks
+    )
+    notify_new_tasks(tasks)
+    return tasks
+
+
+def notify_new_tasks(tasks: Sequence[Task]) -> None:
+    """Mail each new task to its assignee, or to its department when nobody is assigned."""
+    departments = {task.department_id for task in tasks if task.assignee_id is None}
+    members: dict[int, list[str]] = defaultdict(list)
+    for department_id, email in (
+        Department.members.through.objects.filter(
+            department_id__in=departments, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("department_id", "user__email")
+    ):
+        members[department_id].append(email)
+    with translation.override(settings.LANGUAGE_CODE):
+        outbox_queue(
+            Mail(
+                key=f"task-created:{task.pk}",
+                recipients=[task.assignee.email]
+                if task.assignee and task.assignee.email
+                else members[task.department_id],
+                subject=task.title,
+                body=_(
+                    "%(title)s\n\nDepartment: %(department)s\nDeadline: %(deadline)s\n\n%(description)s\n\n%(url)s\n"
+                )
+                % {
+                    "title": task.title,
+                    "department": task.department.name,
+                    "deadline": timezone.localtime(task.deadline).strftime("%Y-%m-%d %H:%M"),
+                    "description": task.description,
+                    "url": settings.SITE_URL + reverse("handover:task-detail", args=[task.pk]),
+                },
+            )
+            for task in tasks
+        )
+
+
+def fire_successors(*, task: Task, actor) -> list[Task]:
+    """The predecessor ``task`` is done: make the tasks of the rules waiting for it."""
+    if task.rule_id is None or task.entry_id is None:
+        return []
+    waiting = list(
+        RuleFiring.objects.select_for_update(of=("self",))
+        .filter(
+            entry_id=task.entry_id,
+            rule__predecessor_id=task.rule_id,
+            outcome=RuleFiring.Outcome.WAITING,
+        )
+        .select_related("rule__department__head", "rule__assignee", "entry")
+    )
+    if not waiting:
+        return []
+    entry = waiting[0].entry
+    record = entry.record
+    trigger = trigger_for_model(type(record))
+    if trigger.related:
+        prefetch_related_objects([record], *trigger.related)
+    calendar, assigner, now = WorkingCalendar(), Assigner(), timezone.now()
+    planned = []
+    for firing in waiting:
+        plan = _plan(firing.rule, record, trigger, now, calendar, assigner)
+        plan.entry = entry
+        planned.append(plan)
+    tasks = _write(planned, actor=None)
+    for firing, new_task in zip(waiting, tasks, strict=True):
+        firing.outcome, firing.task = RuleFiring.Outcome.CREATED, new_task
+        with translation.override(settings.LANGUAGE_CODE):
+            firing.message = _("Created when “%(task)s” was done.") % {"task": task.title}
+    RuleFiring.objects.bulk_update(waiting, ["outcome", "task", "message", "updated_at"])
+    return tasks
+
+
+def preview(*, record, stage: str) -> list[PlannedTask]:
+    """The tasks each active rule would create if ``record`` entered ``stage`` now."""
+    trigger = trigger_for_model(type(record))
+    if trigger is None:
+        return []
+    calendar, assigner, now = WorkingCalendar(), Assigner(), timezone.now()
+    result = []
+    for rule in _rules_for(trigger.kind, [stage]):
+        plan = _plan(rule, record, trigger, now, calendar, assigner)
+        plan.waiting_for = rule.predecessor
+        result.append(plan)
+    return result
+
+
+def backfill_candidates(rule: Rule) -> list[StageChange]:
+    """The latest entries of objects now in the rule's stage that the rule has not fired on."""
+    trigger = TRIGGERS[rule.trigger_kind]
+    in_stage = trigger.model.objects.filter(stage=rule.trigger_stage).values("pk")
+    latest = StageChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(trigger.model),
+        object_id__in=in_stage,
+        target=rule.trigger_stage,
+    ).order_by("object_id", "-created_at", "-pk")
+    seen, entries = set(), []
+    for change in latest:
+        if change.object_id not in seen:
+            seen.add(change.object_id)
+            entries.append(change)
+    fired = set(
+        RuleFiring.objects.filter(rule=rule, entry__in=entries).values_list("entry_id", flat=True)
+    )
+    entries = [change for change in entries if change.pk not in fired]
+    records = trigger.model.objects.in_bulk([change.object_id for change in entries])
+    for change in entries:
+        change.record = records[change.object_id]
+    return entries
+
+
+def preview_backfill(*, rule: Rule, entries: Sequence[StageChange]) -> list[PlannedTask]:
+    """The tasks a backfill would create: its dry run."""
+    trigger = TRIGGERS[rule.trigger_kind]
+    records = [change.record for change in entries]
+    if trigger.related:
+        prefetch_related_objects(records, *trigger.related)
+    calendar, assigner, now = WorkingCalendar(), Assigner(), timezone.now()
+    planned = []
+    for change in entries:
+        plan = _plan(rule, change.record, trigger, now, calendar, assigner)
+        plan.entry = change
+        planned.append(plan)
+    return planned
+
+
+def backfill(*, rule: Rule, entries: Sequence[StageChange], actor) -> list[Task]:
+    """Fire one rule on entries made before it existed (the admin's backfill action)."""
+    planned = preview_backfill(rule=rule, entries=entries)
+    tasks = _write(planned, actor=actor)
+    RuleFiring.objects.bulk_create(
+        RuleFiring(
+            rule=rule,
+            entry=plan.entry,
+            deal=plan.deal,
+            outcome=RuleFiring.Outcome.BACKFILLED,
+            task=task,
+        )
+        for plan, task in zip(planned, tasks, strict=True)
+    )
+    return tasks

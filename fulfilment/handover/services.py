@@ -1,0 +1,255 @@
+"""Every write to tasks: status changes, taking and assigning, comments, new tasks, overdue notices.
+
+Each service locks the task row (the one place tasks are locked, always before any
+other row it touches), checks the actor against ``permissions``, records a TaskEvent in
+the same transaction, and queues mail through the outbox.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from fulfilment.handover import rules
+from fulfilment.handover.models import Department, Task, TaskComment, TaskEvent
+from fulfilment.handover.permissions import department_ids, task_refusals
+from fulfilment.outbox import Mail, outbox_queue
+from orders.workflow import TransitionConflict, TransitionRefused, transition_by_name, unmet_reasons
+
+
+def _lock(task: Task) -> Task:
+    try:
+        return (
+            Task.objects.select_for_update(of=("self",))
+            .select_related("department")
+            .get(pk=task.pk)
+        )
+    except Task.DoesNotExist:
+        raise TransitionConflict(_("This task no longer exists.")) from None
+
+
+def _user_label(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def task_transition(
+    *, task: Task, name: str, actor, comment: str = "", expected_status: str | None = None
+) -> Task:
+    """Start, complete, cancel or reopen a task, or raise why not."""
+    with transaction.atomic():
+        locked = _lock(task)
+        if expected_status is not None and locked.status != expected_status:
+            raise TransitionConflict(
+                _("This task is already “%(status)s”: someone changed it a moment ago.")
+                % {"status": locked.get_status_display()}
+            )
+        transition = transition_by_name(locked, "status", name)
+        if transition is None:
+            raise TransitionRefused([_("There is no such step for a task.")])
+        refusals = task_refusals(actor, locked, name)
+        if not refusals and not can_proceed(getattr(locked, name), check_conditions=False):
+            refusals = [
+                _("A task that is “%(status)s” cannot take this step.")
+                % {"status": locked.get_status_display()}
+            ]
+        refusals += unmet_reasons(locked, transition)
+        if (transition.custom or {}).get("comment_required") and not comment.strip():
+            refusals.append(_("Say why in the comment."))
+        if refusals:
+            raise TransitionRefused(refusals)
+        source = locked.get_status_display()
+        getattr(locked, name)()
+        if name == "start" and locked.assignee_id is None:
+            locked.assignee = actor
+        locked.save()
+        TaskEvent.objects.create(
+            task=locked,
+            kind=TaskEvent.Kind.STATUS,
+            actor=actor,
+            old_value=source,
+            new_value=locked.get_status_display(),
+            note=comment.strip(),
+        )
+        if locked.status == Task.Status.DONE:
+            rules.fire_successors(task=locked, actor=actor)
+    return locked
+
+
+def task_take(*, task: Task, actor) -> Task:
+    """Assign an unassigned task of one's department to oneself."""
+    with transaction.atomic():
+        locked = _lock(task)
+        refusals = task_refusals(actor, locked, "take")
+        if not refusals and not locked.is_open:
+            refusals = [_("Only an open task can be taken.")]
+        if refusals:
+            raise TransitionRefused(refusals)
+        if locked.assignee_id == actor.pk:
+            return locked
+        locked.assignee = actor
+        locked.save(update_fields=["assignee", "updated_at"])
+        TaskEvent.objects.create(
+            task=locked, kind=TaskEvent.Kind.ASSIGNED, actor=actor, new_value=_user_label(actor)
+        )
+    return locked
+
+
+def task_assign(*, task: Task, assignee, actor) -> Task:
+    """The department head gives the task to a member (or back to the queue: ``None``)."""
+    with transaction.atomic():
+        locked = _lock(task)
+        refusals = task_refusals(actor, locked, "assign")
+        if refusals:
+            raise PermissionDenied(refusals[0])
+        if assignee is not None and locked.department_id not in department_ids(assignee):
+            raise ValidationError(
+                {
+                    "assignee": _("%(name)s is not in %(department)s.")
+                    % {"name": assignee, "department": locked.department}
+                }
+            )
+        if locked.assignee_id == (assignee.pk if assignee else None):
+            return locked
+        old = _user_label(locked.assignee)
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee", "updated_at"])
+        TaskEvent.objects.create(
+            task=locked,
+            kind=TaskEvent.Kind.ASSIGNED,
+            actor=actor,
+            old_value=old,
+            new_value=_user_label(assignee),
+        )
+        if assignee is not None and assignee.email:
+            with translation.override(settings.LANGUAGE_CODE):
+                outbox_queue(
+                    [
+                        Mail(
+                            key=f"task-assigned:{locked.pk}:{assignee.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+                            recipients=[assignee.email],
+                            subject=locked.title,
+                            body=_("%(who)s gave you a task: %(title)s\n\n%(url)s\n")
+                            % {
+                                "who": _user_label(actor),
+                                "title": locked.title,
+                                "url": settings.SITE_URL + locked.get_absolute_url(),
+                            },
+                        )
+                    ]
+                )
+    return locked
+
+
+def task_comment_add(*, task: Task, author, text: str) -> TaskComment:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write something first.")})
+    with transaction.atomic():
+        return TaskComment.objects.create(task=task, author=author, text=text)
+
+
+def task_create(
+    *,
+    deal,
+    department: Department,
+    title: str,
+    deadline: datetime.datetime,
+    actor,
+    description: str = "",
+    assignee=None,
+) -> Task:
+    """A task made by a person (rules make theirs in ``rules``)."""
+    if deadline <= timezone.now():
+        raise ValidationError({"deadline": _("The deadline must be in the future.")})
+    with transaction.atomic():
+        task = Task(
+            title=title.strip(),
+            description=description.strip(),
+            department=department,
+            assignee=assignee,
+            deadline=deadline,
+            deal=deal,
+            created_by=actor,
+        )
+        task.full_clean(exclude=["status"])
+        task.save()
+        TaskEvent.objects.create(task=task, kind=TaskEvent.Kind.CREATED, actor=actor)
+        rules.notify_new_tasks([task])
+    return task
+
+
+def tasks_cancel_for_deals(*, deal_ids, actor, reason: str) -> int:
+    """Cancel the open tasks of deals that will not go on (a lost deal), in one batch."""
+    tasks = list(
+        Task.objects.open()
+        .filter(deal_id__in=deal_ids)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    for task in tasks:
+        task.cancel()
+    Task.objects.bulk_update(tasks, ["status"])
+    TaskEvent.objects.bulk_create(
+        TaskEvent(
+            task=task,
+            kind=TaskEvent.Kind.STATUS,
+            actor=actor,
+            new_value=Task.Status.CANCELLED.label,
+            note=reason,
+        )
+        for task in tasks
+    )
+    return len(tasks)
+
+
+def tasks_notify_overdue(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
+    """Mark overdue tasks and tell the assignee and the department head, once per task.
+
+    Safe to run twice at once: each run claims its rows with SKIP LOCKED on PostgreSQL
+    (IMMEDIATE transactions queue the runs on SQLite) and a task is claimed only while
+    its notice is not yet sent.
+    """
+    now = now or timezone.now()
+    total = 0
+    while True:
+        with transaction.atomic():
+            tasks = list(
+                Task.objects.overdue(now)
+                .filter(overdue_notified_at__isnull=True)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("assignee", "department__head", "deal")
+                .order_by("deadline", "pk")[:batch]
+            )
+            if not tasks:
+                return total
+            Task.objects.filter(pk__in=[t.pk for t in tasks]).update(overdue_notified_at=now)
+            TaskEvent.objects.bulk_create(
+                TaskEvent(task=task, kind=TaskEvent.Kind.OVERDUE) for task in tasks
+            )
+            with translation.override(settings.LANGUAGE_CODE):
+                outbox_queue(_overdue_mail(task) for task in tasks)
+            total += len(tasks)
+
+
+def _overdue_mail(task: Task) -> Mail:
+    recipients = {
+        user.email
+        for user in (task.assignee, task.department.head)
+        if user is not None and user.email
+    }
+    return Mail(
+        key=f"task-overdue:{task.pk}",
+        recipients=sorted(recipients),
+        subject=_("Overdue: %(title)s") % {"title": task.title},
+        body=_("The task “%(title)s” was due %(deadline)s and is not done.\n\n%(url)s\n")
+        % {
+            "title": task.title,
+            "deadline": timezone.localtime(task.deadline).strftime("%Y-%m-%d %H:%M"),
+            "url": settings.SITE_URL + reverse("handover:task-detail", args=[task.pk]),
+        },
+    )

@@ -1,0 +1,91 @@
+"""The kinds of object whose stage entries can fire automation rules, and what a rule may say.
+
+Each trigger names its model, the stages it can enter, the placeholders its templates
+may use and how to fill them. Supplier orders and contracts plug in here with their own
+entries; the rule engine needs no change.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.template.defaultfilters import date as format_date
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Deal
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _deal_context(deal: Deal) -> dict[str, str]:
+    return {
+        "number": deal.realization_number or f"#{deal.pk}",
+        "deal": deal.title,
+        "customer": deal.customer.name if deal.customer else "",
+        "amount": number_format(deal.amount, 2, force_grouping=True) if deal.amount else "",
+        "currency": deal.currency,
+        "manager": _name(deal.manager),
+        "required_date": format_date(deal.required_delivery_date, "SHORT_DATE_FORMAT")
+        if deal.required_delivery_date
+        else "",
+    }
+
+
+DEAL_PLACEHOLDERS = {
+    "number": _("realization number, e.g. R-2026-00042"),
+    "deal": _("deal title"),
+    "customer": _("customer name"),
+    "amount": _("deal amount"),
+    "currency": _("deal currency"),
+    "manager": _("the deal's manager"),
+    "required_date": _("required delivery date"),
+}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    kind: str
+    label: str
+    model: type[models.Model]
+    context: Callable[[models.Model], dict[str, str]]
+    placeholders: dict[str, str]
+    deal_of: Callable[[models.Model], Deal]
+    # Relations a batch needs to fill the placeholders without a query per object.
+    related: tuple[str, ...] = field(default=())
+
+    @property
+    def stages(self) -> list[tuple[str, str]]:
+        return list(self.model._meta.get_field("stage").choices)
+
+
+TRIGGERS: dict[str, Trigger] = {
+    "orders.deal": Trigger(
+        kind="orders.deal",
+        label=_("Deal"),
+        model=Deal,
+        context=_deal_context,
+        placeholders=DEAL_PLACEHOLDERS,
+        deal_of=lambda deal: deal,
+        related=("customer", "manager"),
+    ),
+}
+
+
+def trigger_for_model(model: type[models.Model]) -> Trigger | None:
+    return TRIGGERS.get(model._meta.label_lower)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind, trigger.label) for kind, trigger in TRIGGERS.items()]
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    """Every stage of every trigger, labelled with its kind, for the rule form."""
+    return [
+        (stage, f"{trigger.label}: {label}")
+        for trigger in TRIGGERS.values()
+        for stage, label in trigger.stages
+    ]

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from fulfilment.handover import views
+
+app_name = "handover"
+
+urlpatterns = [
+    path("tasks/", views.my_tasks, name="my-tasks"),
+    path("tasks/queue/", views.department_queue, name="department-queue"),
+    path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("tasks/<int:pk>/act/", views.task_act, name="task-act"),
+    path("tasks/<int:pk>/comment/", views.task_comment, name="task-comment"),
+    path("tasks/<int:pk>/assign/", views.task_assign, name="task-assign"),
+    path("deals/<int:pk>/tasks/new/", views.task_new, name="task-new"),
+    path("deals/<int:pk>/rule-preview/", views.rule_preview, name="rule-preview"),
+]

@@ -1,0 +1,201 @@
+"""Task dashboards, the task card and the deal card's task panel."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+
+from fulfilment.handover.models import Task, TaskComment
+from orders import services as deal_services
+from tests.factories import DealFactory
+from tests.fulfilment.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+MOSCOW = datetime.timezone(datetime.timedelta(hours=3))
+NOW = datetime.datetime(2026, 3, 4, 10, 0, tzinfo=MOSCOW)  # a Wednesday
+
+
+def titles_in(html: str, group: str) -> list[str]:
+    section = html.split(f'id="group-{group}"')[1].split("</section>")[0]
+    return re.findall(r'<a class="title" href="[^"]+">([^<]+)</a>', section)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_tasks_are_grouped_overdue_today_this_week_later(client_of, departments, finance_clerk):
+    def task(title, **delta):
+        return TaskFactory(
+            title=title,
+            department=departments["finance"],
+            assignee=finance_clerk,
+            deadline=NOW + datetime.timedelta(**delta),
+        )
+
+    task("Late", hours=-1)
+    task("Tonight", hours=8)
+    task("Friday", days=2)
+    task("Next month", days=30)
+    done = task("Done already", hours=-5)
+    Task.objects.filter(pk=done.pk).update(status="done")
+
+    html = client_of(finance_clerk).get("/tasks/").content.decode()
+
+    assert titles_in(html, "overdue") == ["Late"]
+    assert titles_in(html, "today") == ["Tonight"]
+    assert titles_in(html, "week") == ["Friday"]
+    assert titles_in(html, "later") == ["Next month"]
+    assert "Done already" not in html
+    late_row = html.split('class="title"')[1]
+    assert (
+        "Overdue" in html.split('id="group-overdue"')[1].split("</section>")[0]
+    )  # text, not colour alone
+    assert late_row
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_department_queue_runs_the_same_queries_for_10_and_500_tasks(
+    client_of, departments, finance_clerk, django_assert_num_queries, count
+):
+    deal = DealFactory(stage="realization", realization_number="R-2026-00001")
+    Task.objects.bulk_create(
+        # From three days ago to next week: every group has tasks, with 10 as with 500.
+        Task(
+            title=f"Task {i}",
+            department=departments["finance"],
+            deal=deal,
+            deadline=NOW + datetime.timedelta(days=i % 10 - 3),
+        )
+        for i in range(count)
+    )
+    client = client_of(finance_clerk)
+    # session, user, roles, the user's departments, the queue's department, the open
+    # tasks it takes part in, the four group counts in one query, one query per group,
+    # the headed departments, and the department filter's choices
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(14):
+        response = client.get("/tasks/queue/")
+    assert response.status_code == 200
+
+
+def test_a_clerk_does_not_see_another_departments_task(client_of, departments, customs_clerk):
+    task = TaskFactory(department=departments["finance"])
+    assert client_of(customs_clerk).get(task.get_absolute_url()).status_code == 404
+    assert (
+        client_of(customs_clerk).post(f"/tasks/{task.pk}/act/", {"name": "complete"}).status_code
+        == 404
+    )
+
+
+def test_the_director_sees_every_task(client_of, departments, director):
+    task = TaskFactory(department=departments["finance"])
+    assert client_of(director).get(task.get_absolute_url()).status_code == 200
+
+
+def test_completing_in_place_swaps_the_row(client_of, departments, finance_clerk):
+    task = TaskFactory(department=departments["finance"], title="Бюджет")
+    response = client_of(finance_clerk).post(
+        f"/tasks/{task.pk}/act/",
+        {"name": "complete", "expected_status": "open"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"task-{task.pk}",
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li id="task-{task.pk}"')
+    assert 'class="flag status-done">Done<' in html
+    task.refresh_from_db()
+    assert task.status == "done"
+
+
+def test_a_refused_action_says_why_in_the_row(client_of, departments, finance_clerk):
+    task = TaskFactory(department=departments["finance"])
+    response = client_of(finance_clerk).post(
+        f"/tasks/{task.pk}/act/",
+        {"name": "cancel", "expected_status": "open"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"task-{task.pk}",
+    )
+    assert "Say why in the comment." in response.content.decode()
+
+
+def test_commenting_in_place(client_of, departments, finance_clerk):
+    task = TaskFactory(department=departments["finance"])
+    response = client_of(finance_clerk).post(
+        f"/tasks/{task.pk}/comment/",
+        {"text": "Курс ЦБ на дату оплаты"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"task-{task.pk}",
+    )
+    assert "1 comment" in response.content.decode()
+    assert TaskComment.objects.get().text == "Курс ЦБ на дату оплаты"
+
+
+def test_a_participating_department_sees_and_comments_but_does_not_complete(
+    client_of, departments, buyer
+):
+    task = TaskFactory(department=departments["legal"])
+    task.participant_departments.add(departments["procurement"])
+    client = client_of(buyer)
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert "Complete" not in page
+    assert (
+        client.post(f"/tasks/{task.pk}/comment/", {"text": "Спецификация готова"}).status_code
+        == 302
+    )
+    response = client.post(f"/tasks/{task.pk}/act/", {"name": "complete"}, follow=True)
+    assert "Only Юридический отдел completes this task" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == "open"
+
+
+def test_the_deal_card_lists_the_deals_tasks(
+    client_of, manager, finance_clerk, customs_clerk, legal_clerk
+):
+    deal = deal_services.deal_transition(
+        deal=DealFactory(manager=manager), name="start_realization", actor=manager
+    )
+    html = client_of(manager).get(deal.get_absolute_url()).content.decode()
+    panel = html.split('id="tasks"')[1]
+    assert panel.count("<tr") == 4  # a header and three tasks
+    for clerk in (finance_clerk, customs_clerk, legal_clerk):
+        assert clerk.get_full_name() in panel
+
+
+def test_an_administrator_previews_the_rules_on_a_deal(
+    client_of, superuser, manager, finance_clerk
+):
+    deal = DealFactory(manager=manager)
+    client = client_of(superuser)
+    assert (
+        "Automation rules: preview and log" in client.get(deal.get_absolute_url()).content.decode()
+    )
+    html = client.get(f"/deals/{deal.pk}/rule-preview/", {"stage": "realization"}).content.decode()
+    assert html.count("<tr>") == 4
+    assert finance_clerk.get_full_name() in html
+    assert not Task.objects.exists()
+
+
+def test_a_manager_cannot_preview_rules(client_of, manager):
+    deal = DealFactory(manager=manager)
+    assert "preview and log" not in client_of(manager).get(deal.get_absolute_url()).content.decode()
+    assert (
+        client_of(manager)
+        .get(f"/deals/{deal.pk}/rule-preview/", {"stage": "realization"})
+        .status_code
+        == 403
+    )
+
+
+def test_a_manager_adds_a_task_for_a_department_from_the_deal_card(client_of, manager, departments):
+    deal = DealFactory(manager=manager)
+    response = client_of(manager).post(
+        f"/deals/{deal.pk}/tasks/new/",
+        {
+            "task-department": departments["logistics"].pk,
+            "task-title": "Уточнить адрес склада",
+            "task-due_date": "2099-01-15",
+        },
+        follow=True,
+    )
+    assert "Task created: Уточнить адрес склада" in response.content.decode()
+    task = Task.objects.get()
+    assert (task.created_by, task.rule, task.department.code) == (manager, None, "logistics")
