@@ -259,12 +259,26 @@ def attachment_add(
     upload: UploadedFile,
     actor,
     category: str = Attachment.Category.OTHER,
-    record: models.Model | None = None,
 ) -> Attachment:
-    """Check the file, store it, and record it against the deal (or a record of the deal)."""
+    """A file on the deal itself, from someone who may change the deal."""
     refusals = deal_edit_refusals(actor, deal)
     if refusals:
         raise PermissionDenied(refusals[0])
+    return attachment_store(deal=deal, upload=upload, actor=actor, category=category)
+
+
+def attachment_store(
+    *,
+    deal: Deal,
+    upload: UploadedFile,
+    actor,
+    category: str = Attachment.Category.OTHER,
+    record: models.Model | None = None,
+) -> Attachment:
+    """Check the file, store it, and record it against the deal or one of its records.
+
+    The caller has checked that ``actor`` may attach to ``record``.
+    """
     media_type = validate_upload(upload)
     record = record or deal
     attachment = Attachment(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fulfilment.handover.models import Department, Task
+from fulfilment.handover.selectors import people
 from fulfilment.handover.triggers import TRIGGERS
 
 
@@ -44,6 +45,14 @@ class AssignForm(forms.Form):
             .objects.filter(departments=department, is_active=True)
             .order_by("first_name", "last_name", "username")
         )
+
+
+class ParticipantForm(forms.Form):
+    user = PersonChoiceField(label=_("Bring in"), queryset=None)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people()
 
 
 class TaskFilterForm(forms.Form):

@@ -366,6 +366,7 @@ class TaskEvent(models.Model):
         ASSIGNED = "assigned", _("assignee changed")
         DEADLINE = "deadline", _("deadline moved")
         OVERDUE = "overdue", _("overdue notice sent")
+        PARTICIPANT = "participant", _("participant added")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)

@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fulfilment.handover.models import Department, Rule, RuleFiring, Task, TaskComment
 from fulfilment.handover.permissions import can_see_all_tasks, department_ids
+from orders.models import Attachment
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:
@@ -146,6 +149,22 @@ def task_history(task: Task):
 
 def task_comments(task: Task):
     return task.comments.select_related("author")
+
+
+def task_attachments(task: Task) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Task), object_id=task.pk
+    ).select_related("uploaded_by")
+
+
+def people() -> QuerySet:
+    """Everyone who can be brought into a task."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def deal_firings(deal) -> QuerySet[RuleFiring]:

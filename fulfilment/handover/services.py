@@ -19,6 +19,8 @@ from fulfilment.handover import rules
 from fulfilment.handover.models import Department, Task, TaskComment, TaskEvent
 from fulfilment.handover.permissions import department_ids, task_refusals
 from fulfilment.outbox import Mail, outbox_queue
+from orders.models import Attachment
+from orders.services import attachment_store
 from orders.workflow import TransitionConflict, TransitionRefused, transition_by_name, unmet_reasons
 
 
@@ -143,6 +145,31 @@ def task_assign(*, task: Task, assignee, actor) -> Task:
                     ]
                 )
     return locked
+
+
+def task_participant_add(*, task: Task, user, actor) -> Task:
+    """Bring a person into a task: they see it on their dashboard and comment on it."""
+    with transaction.atomic():
+        locked = _lock(task)
+        refusals = task_refusals(actor, locked, "start")
+        if refusals:
+            raise PermissionDenied(refusals[0])
+        if not locked.participant_users.filter(pk=user.pk).exists():
+            locked.participant_users.add(user)
+            TaskEvent.objects.create(
+                task=locked,
+                kind=TaskEvent.Kind.PARTICIPANT,
+                actor=actor,
+                new_value=_user_label(user),
+            )
+    return locked
+
+
+def task_attachment_add(*, task: Task, upload, actor, category: str = Attachment.Category.OTHER):
+    """A file on a task, from anyone who sees the task (as a comment with a file)."""
+    return attachment_store(
+        deal=task.deal, upload=upload, actor=actor, category=category, record=task
+    )
 
 
 def task_comment_add(*, task: Task, author, text: str) -> TaskComment:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("tasks/<int:pk>/act/", views.task_act, name="task-act"),
     path("tasks/<int:pk>/comment/", views.task_comment, name="task-comment"),
     path("tasks/<int:pk>/assign/", views.task_assign, name="task-assign"),
+    path("tasks/<int:pk>/attachments/", views.task_attach, name="task-attach"),
+    path("tasks/<int:pk>/participants/", views.task_participant, name="task-participant"),
     path("deals/<int:pk>/tasks/new/", views.task_new, name="task-new"),
     path("deals/<int:pk>/rule-preview/", views.rule_preview, name="rule-preview"),
 ]

@@ -13,6 +13,7 @@ from fulfilment.handover.forms import (
     AssignForm,
     CommentForm,
     NewTaskForm,
+    ParticipantForm,
     PreviewForm,
     TaskActionForm,
     TaskFilterForm,
@@ -20,6 +21,7 @@ from fulfilment.handover.forms import (
 from fulfilment.handover.models import Task
 from fulfilment.handover.permissions import department_ids, is_head_of, task_refusals
 from fulfilment.roles import Can, can
+from orders.forms import AttachmentForm
 from orders.permissions import deal_is_editable_by
 from orders.selectors import deals_visible_to
 from orders.workflow import (
@@ -108,6 +110,11 @@ def _task_context(request: HttpRequest, task: Task) -> dict:
         "history": selectors.task_history(task),
         "comments": selectors.task_comments(task),
         "comment_form": CommentForm(),
+        "attachments": selectors.task_attachments(task),
+        "attachment_form": AttachmentForm(),
+        "participant_form": ParticipantForm()
+        if not task_refusals(request.user, task, "start")
+        else None,
         "assign_form": AssignForm(
             department=task.department, initial={"assignee": task.assignee_id}
         )
@@ -176,6 +183,48 @@ def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return _render_task(request, _visible_task(request, pk))
     return redirect(request.POST.get("next") or task.get_absolute_url())
+
+
+@require_POST
+def task_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _visible_task(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.task_attachment_add(
+                task=task,
+                upload=form.cleaned_data["file"],
+                category=form.cleaned_data["category"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The file is attached."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(task.get_absolute_url() + "#files")
+
+
+@require_POST
+def task_participant(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _visible_task(request, pk)
+    form = ParticipantForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_participant_add(
+                task=task, user=form.cleaned_data["user"], actor=request.user
+            )
+        except PermissionDenied as denied:
+            messages.error(request, str(denied))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Choose a person."))
+    return redirect(task.get_absolute_url())
 
 
 @require_POST

@@ -199,3 +199,40 @@ def test_a_manager_adds_a_task_for_a_department_from_the_deal_card(client_of, ma
     assert "Task created: Уточнить адрес склада" in response.content.decode()
     task = Task.objects.get()
     assert (task.created_by, task.rule, task.department.code) == (manager, None, "logistics")
+
+
+def test_files_on_a_task_are_kept_with_the_deal_and_served_to_those_who_see_it(
+    client_of, departments, legal_clerk, buyer, customs_clerk
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from orders.models import Attachment
+
+    task = TaskFactory(department=departments["legal"])
+    task.participant_departments.add(departments["procurement"])
+    response = client_of(buyer).post(
+        f"/tasks/{task.pk}/attachments/",
+        {"file": SimpleUploadedFile("Спецификация.pdf", b"%PDF-1.7\n%%EOF\n"), "category": "other"},
+        follow=True,
+    )
+    assert "The file is attached." in response.content.decode()
+    attachment = Attachment.objects.get()
+    assert (attachment.deal, attachment.record) == (task.deal, task)
+    assert (
+        "Спецификация.pdf" in client_of(legal_clerk).get(task.get_absolute_url()).content.decode()
+    )
+    assert (
+        client_of(customs_clerk).get(attachment.get_absolute_url()).status_code == 200
+    )  # the deal is visible
+    outsider = client_of(TaskFactory().deal.manager)
+    assert outsider.get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_a_clerk_brings_a_colleague_in_and_the_task_shows_on_their_dashboard(
+    client_of, departments, legal_clerk, buyer
+):
+    task = TaskFactory(department=departments["legal"], title="Договор поставки")
+    client_of(legal_clerk).post(f"/tasks/{task.pk}/participants/", {"user": buyer.pk})
+    assert list(task.participant_users.all()) == [buyer]
+    assert task.events.filter(kind="participant").exists()
+    assert "Договор поставки" in client_of(buyer).get("/tasks/").content.decode()
