@@ -1,54 +1,27 @@
-"""Every write to counterparties, deals and attachments.
+"""Every write to deals: creating, editing the hand-over card, moving through stages."""
 
-Each service runs in one transaction, checks the actor against the role map, records
-what happened in the same transaction, and announces stage entries with the
-``stage_entered`` signal so the hand-over process can react inside that transaction.
-"""
-
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from fulfilment.roles import Can, can
 from numbering.services import REALIZATION, numbers_issue
-from orders.models import Attachment, Counterparty, Deal, StageChange
+from orders.models import Deal, StageChange
 from orders.permissions import deal_edit_refusals
+from orders.services.history import record_stage_changes
 from orders.signals import stage_entered
-from orders.uploads import sha256_of, validate_upload
 from orders.workflow import (
     TransitionConflict,
     TransitionRefused,
     transition_by_name,
     unmet_reasons,
 )
-
-# --- Counterparties ---------------------------------------------------------------------
-
-
-def counterparty_save(
-    *, actor, data: dict[str, Any], counterparty: Counterparty | None = None
-) -> Counterparty:
-    if not can(actor, Can.EDIT_COUNTERPARTIES):
-        raise PermissionDenied(_("You may not change counterparties."))
-    counterparty = counterparty or Counterparty()
-    for name, value in data.items():
-        setattr(counterparty, name, value)
-    with transaction.atomic():
-        counterparty.full_clean()
-        counterparty.save()
-    return counterparty
-
-
-# --- Deals ----------------------------------------------------------------------------
 
 HANDOVER_FIELDS = (
     "title",
@@ -64,27 +37,6 @@ HANDOVER_FIELDS = (
 )
 
 
-def _record_changes(
-    items: Sequence[tuple[models.Model, str, str]], *, deal_of, actor, comment: str
-) -> list[StageChange]:
-    """Write one StageChange per (record, source, target) in one query; ``record`` is set."""
-    changes = []
-    for record, source, target in items:
-        change = StageChange(
-            deal=deal_of(record),
-            content_type=ContentType.objects.get_for_model(record),
-            object_id=record.pk,
-            source=source,
-            target=target,
-            actor=actor,
-            comment=comment,
-        )
-        change.record = record
-        changes.append(change)
-    StageChange.objects.bulk_create(changes)
-    return changes
-
-
 def deal_create(*, actor, data: dict[str, Any]) -> Deal:
     if not can(actor, Can.CREATE_DEALS):
         raise PermissionDenied(_("You may not create deals."))
@@ -96,7 +48,7 @@ def deal_create(*, actor, data: dict[str, Any]) -> Deal:
         deal.full_clean(exclude=["stage"])
         deal.stage_changed_at = timezone.now()
         deal.save()
-        _record_changes(
+        record_stage_changes(
             [(deal, "", deal.stage)], deal_of=lambda d: d, actor=actor, comment=_("Created")
         )
     return deal
@@ -194,7 +146,7 @@ def _apply_transitions(deals: list[Deal], *, name: str, actor, comment: str) -> 
             "realization_number",
         ],
     )
-    changes = _record_changes(
+    changes = record_stage_changes(
         [(deal, sources[deal.pk], deal.stage) for deal in result.moved],
         deal_of=lambda d: d,
         actor=actor,
@@ -248,59 +200,3 @@ def _conflict_message(deal: Deal) -> str:
     return _("This deal has just moved to %(stage)s. The page now shows its current state.") % {
         "stage": deal.get_stage_display()
     }
-
-
-# --- Attachments ----------------------------------------------------------------------
-
-
-def attachment_add(
-    *,
-    deal: Deal,
-    upload: UploadedFile,
-    actor,
-    category: str = Attachment.Category.OTHER,
-) -> Attachment:
-    """A file on the deal itself, from someone who may change the deal."""
-    refusals = deal_edit_refusals(actor, deal)
-    if refusals:
-        raise PermissionDenied(refusals[0])
-    return attachment_store(deal=deal, upload=upload, actor=actor, category=category)
-
-
-def attachment_store(
-    *,
-    deal: Deal,
-    upload: UploadedFile,
-    actor,
-    category: str = Attachment.Category.OTHER,
-    record: models.Model | None = None,
-) -> Attachment:
-    """Check the file, store it, and record it against the deal or one of its records.
-
-    The caller has checked that ``actor`` may attach to ``record``.
-    """
-    media_type = validate_upload(upload)
-    record = record or deal
-    attachment = Attachment(
-        uuid=uuid.uuid4(),
-        deal=deal,
-        content_type=ContentType.objects.get_for_model(record),
-        object_id=record.pk,
-        category=category,
-        original_name=(upload.name or "file")[-255:],
-        media_type=media_type,
-        size=upload.size,
-        sha256=sha256_of(upload),
-        uploaded_by=actor,
-    )
-    attachment.full_clean(exclude=["file"])
-    # The file is written before the row; if the row fails, the file is removed again,
-    # so neither exists without the other.
-    attachment.file.save(attachment.uuid.hex, upload, save=False)
-    try:
-        with transaction.atomic():
-            attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-    return attachment

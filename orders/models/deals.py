@@ -1,4 +1,4 @@
-"""Counterparties and deals: the sales side of the hand-over, and the records tied to a deal."""
+"""Deals: the sales side of the hand-over, their stages and the log of every stage change."""
 
 from decimal import Decimal
 
@@ -12,79 +12,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from orders.inn import validate_inn, validate_kpp
+from orders.models.common import Currency, Incoterms
+from orders.models.counterparties import Counterparty
 from orders.workflow import Requirement
-
-
-class Currency(models.TextChoices):
-    RUB = "RUB", _("Russian rouble")
-    USD = "USD", _("US dollar")
-    EUR = "EUR", _("Euro")
-    CNY = "CNY", _("Chinese yuan")
-
-
-class Incoterms(models.TextChoices):
-    """Incoterms 2020."""
-
-    EXW = "EXW", "EXW — Ex Works"
-    FCA = "FCA", "FCA — Free Carrier"
-    CPT = "CPT", "CPT — Carriage Paid To"
-    CIP = "CIP", "CIP — Carriage and Insurance Paid To"
-    DAP = "DAP", "DAP — Delivered at Place"
-    DPU = "DPU", "DPU — Delivered at Place Unloaded"
-    DDP = "DDP", "DDP — Delivered Duty Paid"
-    FAS = "FAS", "FAS — Free Alongside Ship"
-    FOB = "FOB", "FOB — Free on Board"
-    CFR = "CFR", "CFR — Cost and Freight"
-    CIF = "CIF", "CIF — Cost, Insurance and Freight"
-
-
-class Counterparty(models.Model):
-    class Kind(models.TextChoices):
-        CUSTOMER = "customer", _("Customer")
-        SUPPLIER = "supplier", _("Supplier")
-        BOTH = "both", _("Customer and supplier")
-
-    name = models.CharField(_("name"), max_length=200)
-    inn = models.CharField(_("INN"), max_length=12, validators=[validate_inn])
-    kpp = models.CharField(_("KPP"), max_length=9, blank=True, validators=[validate_kpp])
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.CUSTOMER)
-    address = models.TextField(_("legal address"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        ordering = ["name", "pk"]
-        verbose_name = _("counterparty")
-        verbose_name_plural = _("counterparties")
-        constraints = [
-            # Branches of one company share the INN and differ in KPP.
-            models.UniqueConstraint(fields=["inn", "kpp"], name="orders_counterparty_inn_kpp"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("orders:counterparty-edit", args=[self.pk])
-
-
-class Contact(models.Model):
-    counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="contacts"
-    )
-    name = models.CharField(_("name"), max_length=150)
-    position = models.CharField(_("position"), max_length=150, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-
-    class Meta:
-        ordering = ["counterparty", "name", "pk"]
-        verbose_name = _("contact")
-        verbose_name_plural = _("contacts")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DealQuerySet(models.QuerySet):
@@ -317,54 +247,3 @@ class StageChange(models.Model):
     @property
     def target_label(self) -> str:
         return self._stage_label(self.target)
-
-
-def attachment_path(instance: "Attachment", filename: str) -> str:
-    # The stored name is not the user's: it cannot collide or traverse directories.
-    return f"attachments/{instance.deal_id}/{instance.uuid.hex}"
-
-
-class Attachment(models.Model):
-    """A file on a deal or on a record linked to it; served only through a checked view."""
-
-    class Category(models.TextChoices):
-        SIGNED_PROPOSAL = "signed_proposal", _("Signed proposal")
-        CUSTOMER_CONTRACT = "customer_contract", _("Customer's contract")
-        SUPPLIER_INVOICE = "supplier_invoice", _("Supplier invoice")
-        SHIPPING_DOCUMENT = "shipping_document", _("Shipping document")
-        OTHER = "other", _("Other")
-
-    uuid = models.UUIDField(unique=True, editable=False)
-    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="attachments")
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
-    record = GenericForeignKey("content_type", "object_id")
-    category = models.CharField(
-        _("category"), max_length=30, choices=Category, default=Category.OTHER
-    )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255)
-    media_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        indexes = [
-            models.Index(fields=["content_type", "object_id"], name="orders_attachment_record"),
-        ]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    def get_absolute_url(self) -> str:
-        return reverse("orders:attachment-download", args=[self.uuid])
