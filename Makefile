@@ -44,6 +44,7 @@ messages: install
 bench: install
 	$(BIN)/python bench/numbering.py
 	$(BIN)/python bench/dashboards.py
+	$(BIN)/python bench/pdf.py
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule* var/test-db.sqlite3*

@@ -12,4 +12,8 @@ def navigation(request) -> dict:
         "nav_roles": sorted(role.label for role in roles_of(user)),
         "nav_counterparties": Can.VIEW_COUNTERPARTIES in capabilities,
         "nav_queue": bool(department_ids(user)) or Can.VIEW_ALL_TASKS in capabilities,
+        "nav_supplier_orders": bool(
+            capabilities
+            & {Can.MANAGE_SUPPLIER_ORDERS, Can.VIEW_ALL_DEALS, Can.VIEW_REALIZATION_DEALS}
+        ),
     }

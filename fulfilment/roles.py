@@ -36,6 +36,10 @@ class Can(StrEnum):
     # Counterparties
     VIEW_COUNTERPARTIES = "counterparty.view"
     EDIT_COUNTERPARTIES = "counterparty.edit"
+    # Records of a deal in realization
+    MANAGE_SUPPLIER_ORDERS = "supplier_order.manage"
+    MANAGE_CONTRACTS = "contract.manage"
+    MANAGE_SPECIFICATIONS = "specification.manage"
     # Tasks (acting on a task also needs membership of its department; see handover)
     VIEW_ALL_TASKS = "task.view_all"
     PREVIEW_RULES = "rule.preview"  # administrators only
@@ -55,9 +59,12 @@ PERMISSIONS: dict[Role, frozenset[Can]] = {
     ),
     Role.FINANCE: BACK_OFFICE,
     Role.FOREIGN_TRADE: BACK_OFFICE,
-    Role.LEGAL: BACK_OFFICE | {Can.EDIT_COUNTERPARTIES},
-    Role.PROCUREMENT: BACK_OFFICE | {Can.EDIT_COUNTERPARTIES},
-    Role.LOGISTICS: BACK_OFFICE,
+    Role.LEGAL: BACK_OFFICE
+    | {Can.EDIT_COUNTERPARTIES, Can.MANAGE_CONTRACTS, Can.MANAGE_SPECIFICATIONS},
+    Role.PROCUREMENT: BACK_OFFICE
+    | {Can.EDIT_COUNTERPARTIES, Can.MANAGE_SUPPLIER_ORDERS, Can.MANAGE_SPECIFICATIONS},
+    # Logistics moves supplier orders along (shipped, delivered) with their dates.
+    Role.LOGISTICS: BACK_OFFICE | {Can.MANAGE_SUPPLIER_ORDERS},
     Role.ACCOUNTING: BACK_OFFICE,
     Role.OPERATIONS_DIRECTOR: frozenset(
         {
@@ -66,6 +73,9 @@ PERMISSIONS: dict[Role, frozenset[Can]] = {
             Can.VIEW_COUNTERPARTIES,
             Can.EDIT_COUNTERPARTIES,
             Can.VIEW_ALL_TASKS,
+            Can.MANAGE_SUPPLIER_ORDERS,
+            Can.MANAGE_CONTRACTS,
+            Can.MANAGE_SPECIFICATIONS,
         }
     ),
 }

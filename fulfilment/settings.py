@@ -236,12 +236,18 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every rendering step at INFO; only its warnings matter here.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- The product ----------------------------------------------------------------------
 
 # How many cards a board column shows before it says "and N more".
 BOARD_COLUMN_LIMIT = _number("BOARD_COLUMN_LIMIT", 100)
+# The company's own name and city, as printed on its documents.
+COMPANY_NAME = env.str("COMPANY_NAME", default="ООО «Торговая компания»")
+COMPANY_CITY = env.str("COMPANY_CITY", default="Москва")
+
 # How many tasks a dashboard group lists before it says "and N more".
 DASHBOARD_GROUP_LIMIT = _number("DASHBOARD_GROUP_LIMIT", 50)
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        from orders import timeline  # noqa: F401 - registers orders' timeline sources
+        from orders.views import panels
+
+        panels.register()

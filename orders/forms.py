@@ -1,8 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Attachment, Counterparty, Deal
-from orders.selectors import managers
+from fulfilment.roles import Can
+from orders.models import (
+    Attachment,
+    Contract,
+    Counterparty,
+    Deal,
+    DocumentVersion,
+    SpecificationLine,
+    SupplierOrder,
+)
+from orders.selectors import managers, people_with
 from orders.services import HANDOVER_FIELDS
 
 
@@ -106,3 +115,167 @@ class CounterpartyFilterForm(forms.Form):
         required=False,
         choices=[("", _("All kinds")), *Counterparty.Kind.choices],
     )
+
+
+# --- Supplier orders, contracts, specifications -------------------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class SupplierOrderForm(forms.ModelForm):
+    buyer = PersonChoiceField(label=_("Responsible buyer"), queryset=None, required=False)
+
+    class Meta:
+        model = SupplierOrder
+        fields = (
+            "supplier",
+            "contract",
+            "order_date",
+            "planned_delivery_date",
+            "shipment_date",
+            "actual_delivery_date",
+            "amount",
+            "currency",
+            "vat_rate",
+            "invoice_number",
+            "invoice_date",
+            "buyer",
+            "specification_lines",
+            "notes",
+        )
+        widgets = {
+            "order_date": DateInput(),
+            "planned_delivery_date": DateInput(),
+            "shipment_date": DateInput(),
+            "actual_delivery_date": DateInput(),
+            "invoice_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "specification_lines": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"order_date": _("Set when the order is placed, if left empty now.")}
+
+    def __init__(self, *args, deal, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Counterparty.objects.filter(
+            kind__in=[Counterparty.Kind.SUPPLIER, Counterparty.Kind.BOTH]
+        ).order_by("name")
+        self.fields["contract"].queryset = deal.contracts.filter(
+            kind=Contract.Kind.SUPPLIER
+        ).exclude(stage=Contract.Stage.CANCELLED)
+        self.fields["buyer"].queryset = people_with(Can.MANAGE_SUPPLIER_ORDERS)
+        self.fields["specification_lines"].queryset = SpecificationLine.objects.filter(
+            specification__contract__deal=deal
+        ).select_related("specification")
+        self.fields["specification_lines"].label_from_instance = lambda line: (
+            f"{line.specification.number} · {line.position}. {line.name}"
+        )
+        # Event dates are entered with their step; once entered, they can be corrected here.
+        for name in ("shipment_date", "actual_delivery_date"):
+            if not getattr(self.instance, name, None):
+                del self.fields[name]
+
+
+class SupplierOrderTransitionForm(TransitionForm):
+    expected_stage = forms.ChoiceField(
+        choices=SupplierOrder.Stage.choices, widget=forms.HiddenInput
+    )
+    order_date = forms.DateField(required=False, widget=DateInput())
+    shipment_date = forms.DateField(required=False, widget=DateInput())
+    actual_delivery_date = forms.DateField(required=False, widget=DateInput())
+
+    def dates(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("order_date", "shipment_date", "actual_delivery_date")
+            if self.cleaned_data.get(name)
+        }
+
+
+class SupplierOrderFilterForm(forms.Form):
+    q = forms.CharField(label=_("Deal or order number"), required=False, max_length=100)
+    supplier = forms.ModelChoiceField(
+        label=_("Supplier"), queryset=None, required=False, empty_label=_("All suppliers")
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        required=False,
+        choices=[("", _("All stages")), *SupplierOrder.Stage.choices],
+    )
+    late = forms.BooleanField(label=_("Late only"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Counterparty.objects.filter(
+            kind__in=[Counterparty.Kind.SUPPLIER, Counterparty.Kind.BOTH]
+        ).order_by("name")
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = ("kind", "counterparty", "contract_date", "subject", "payment_terms_text")
+        widgets = {
+            "contract_date": DateInput(),
+            "subject": forms.Textarea(attrs={"rows": 3}),
+            "payment_terms_text": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"contract_date": _("Leave empty until it is signed.")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counterparty"].queryset = Counterparty.objects.order_by("name")
+
+
+class ContractTransitionForm(TransitionForm):
+    expected_stage = forms.ChoiceField(choices=Contract.Stage.choices, widget=forms.HiddenInput)
+    contract_date = forms.DateField(required=False, widget=DateInput())
+
+
+class AgreementForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    subject = forms.CharField(label=_("What it changes"), widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label=_("Signed agreement"))
+
+
+class SpecificationForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class SpecificationLineForm(forms.ModelForm):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = SpecificationLine
+        fields = (
+            "name",
+            "quantity",
+            "unit",
+            "unit_price",
+            "vat_rate",
+            "hs_code",
+            "country_of_origin",
+            "delivery_time",
+        )
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 28}),
+            "quantity": forms.NumberInput(
+                attrs={"step": "0.001", "min": "0.001", "class": "narrow"}
+            ),
+            "unit": forms.TextInput(attrs={"size": 5}),
+            "unit_price": forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "narrow"}),
+            "hs_code": forms.TextInput(
+                attrs={"size": 11, "inputmode": "numeric", "pattern": "[0-9]{10}"}
+            ),
+            "country_of_origin": forms.TextInput(attrs={"size": 10}),
+            "delivery_time": forms.TextInput(attrs={"size": 10}),
+        }
+
+
+SpecificationLineFormSet = forms.formset_factory(SpecificationLineForm, extra=0, can_delete=True)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(choices=DocumentVersion.Kind.choices, widget=forms.HiddenInput)

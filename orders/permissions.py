@@ -18,3 +18,12 @@ def deal_edit_refusals(user, deal) -> list[str]:
     if not deal.is_open:
         return [_("A completed or lost deal is read-only.")]
     return []
+
+
+def record_refusals(user, deal, capability: Can) -> list[str]:
+    """Why ``user`` may not change a record of ``deal`` (a supplier order, a contract)."""
+    if not can(user, capability):
+        return [_("Your role does not include this work.")]
+    if deal.stage != deal.Stage.REALIZATION:
+        return [_("The deal is not in Realization: its records are read-only.")]
+    return []

@@ -1,16 +1,29 @@
 """Every read a deal or counterparty page needs, with its joins done."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
-from fulfilment.roles import Can, Role, can
-from orders.models import Attachment, Counterparty, Deal, StageChange
+from fulfilment.roles import PERMISSIONS, Can, Role, can
+from orders.models import (
+    Attachment,
+    Contract,
+    Counterparty,
+    Deal,
+    DocumentVersion,
+    Specification,
+    SpecificationLine,
+    StageChange,
+    SupplierOrder,
+)
 
 
 def deals_visible_to(user) -> QuerySet[Deal]:
@@ -36,33 +49,40 @@ def managers() -> QuerySet:
     )
 
 
+def people_with(capability):
+    """Active users whose roles grant ``capability``, for "responsible" choices."""
+    roles = [role.value for role, capabilities in PERMISSIONS.items() if capability in capabilities]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=roles)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 @dataclass
 class BoardColumn:
     stage: str
     label: str
-    deals: list[Deal] = field(default_factory=list)
+    cards: list = field(default_factory=list)
     count: int = 0
     totals: list[tuple[str, Decimal]] = field(default_factory=list)  # per currency
 
     @property
     def hidden(self) -> int:
-        return self.count - len(self.deals)
+        return self.count - len(self.cards)
 
 
-def deal_board(*, user, manager_id: int | None = None, text: str = "") -> list[BoardColumn]:
+def stage_board(records: QuerySet, choices, related: tuple[str, ...]) -> list[BoardColumn]:
     """A column per stage: its newest cards (up to the column limit), count and sums.
 
-    Two queries whatever the number of deals: the cards (a window picks each column's
-    first rows) and the per-stage, per-currency aggregates.
+    Two queries whatever the number of records: the per-stage, per-currency aggregates,
+    and the cards (a window picks each column's first rows).
     """
-    deals = deals_visible_to(user).search(text)
-    if manager_id:
-        deals = deals.filter(manager_id=manager_id)
-
-    columns = {stage: BoardColumn(stage=stage, label=label) for stage, label in Deal.Stage.choices}
+    columns = {stage: BoardColumn(stage=stage, label=label) for stage, label in choices}
     totals: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for row in (
-        deals.order_by()
+        records.order_by()
         .values("stage", "currency")
         .annotate(count=Count("pk"), total=Sum("amount"))
         .order_by("stage", "currency")
@@ -75,7 +95,7 @@ def deal_board(*, user, manager_id: int | None = None, text: str = "") -> list[B
         columns[stage].totals = sorted(by_currency.items())
 
     cards = (
-        deals.select_related("customer", "manager")
+        records.select_related(*related)
         .annotate(
             position=Window(
                 RowNumber(),
@@ -86,9 +106,16 @@ def deal_board(*, user, manager_id: int | None = None, text: str = "") -> list[B
         .filter(position__lte=settings.BOARD_COLUMN_LIMIT)
         .order_by("stage", "position")
     )
-    for deal in cards:
-        columns[deal.stage].deals.append(deal)
+    for card in cards:
+        columns[card.stage].cards.append(card)
     return list(columns.values())
+
+
+def deal_board(*, user, manager_id: int | None = None, text: str = "") -> list[BoardColumn]:
+    deals = deals_visible_to(user).search(text)
+    if manager_id:
+        deals = deals.filter(manager_id=manager_id)
+    return stage_board(deals, Deal.Stage.choices, ("customer", "manager"))
 
 
 def deal_history(deal: Deal) -> QuerySet[StageChange]:
@@ -119,3 +146,138 @@ def counterparties(*, text: str = "", kind: str = "") -> QuerySet[Counterparty]:
     if kind:
         result = result.filter(kind__in=[kind, Counterparty.Kind.BOTH])
     return result.order_by("name", "pk")
+
+
+# --- Supplier orders, contracts, documents ------------------------------------------------
+
+
+def supplier_orders_visible_to(user) -> QuerySet[SupplierOrder]:
+    return SupplierOrder.objects.filter(deal__in=deals_visible_to(user).values("pk"))
+
+
+def supplier_orders_filtered(
+    *, user, text: str = "", supplier_id: int | None = None, stage: str = "", late: bool = False
+) -> QuerySet[SupplierOrder]:
+    orders = supplier_orders_visible_to(user)
+    text = text.strip()
+    if text:
+        orders = orders.filter(
+            Q(number__icontains=text) | Q(deal__realization_number__icontains=text)
+        )
+    if supplier_id:
+        orders = orders.filter(supplier_id=supplier_id)
+    if stage:
+        orders = orders.filter(stage=stage)
+    if late:
+        orders = orders.late()
+    return orders
+
+
+def supplier_order_board(**filters) -> list[BoardColumn]:
+    orders = supplier_orders_filtered(**filters)
+    return stage_board(orders, SupplierOrder.Stage.choices, ("supplier", "deal"))
+
+
+def supplier_order_rows(**filters) -> QuerySet[SupplierOrder]:
+    return (
+        supplier_orders_filtered(**filters)
+        .select_related("deal", "supplier", "buyer", "contract")
+        .order_by("planned_delivery_date", "pk")
+    )
+
+
+@dataclass
+class OrdersSummary:
+    """A deal's supplier orders at a glance: how many ordered and delivered, what is next."""
+
+    orders: list[SupplierOrder]
+    today: datetime.date
+
+    @property
+    def active(self) -> list[SupplierOrder]:
+        return [o for o in self.orders if o.stage != SupplierOrder.Stage.CANCELLED]
+
+    @property
+    def ordered(self) -> int:
+        return sum(o.stage in SupplierOrder.ORDERED_STAGES for o in self.orders)
+
+    @property
+    def delivered(self) -> int:
+        return sum(o.stage in SupplierOrder.DELIVERED_STAGES for o in self.orders)
+
+    @property
+    def late(self) -> list[SupplierOrder]:
+        return [o for o in self.orders if o.is_late(self.today)]
+
+    @property
+    def next_delivery(self) -> datetime.date | None:
+        planned = [
+            o.planned_delivery_date
+            for o in self.orders
+            if o.stage in SupplierOrder.ACTIVE_STAGES and o.planned_delivery_date
+        ]
+        return min(planned, default=None)
+
+
+def deal_supplier_orders(deal: Deal) -> OrdersSummary:
+    orders = list(deal.supplier_orders.select_related("supplier", "contract").order_by("pk"))
+    return OrdersSummary(orders=orders, today=timezone.localdate())
+
+
+def deal_contracts(deal: Deal) -> list[Contract]:
+    return list(
+        deal.contracts.select_related("counterparty")
+        .prefetch_related("specifications")
+        .order_by("pk")
+    )
+
+
+def record_documents(record) -> QuerySet[DocumentVersion]:
+    return DocumentVersion.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    ).select_related("created_by")
+
+
+def deal_documents(deal: Deal, limit: int = 30) -> list[DocumentVersion]:
+    return list(deal.documents.select_related("created_by")[:limit])
+
+
+def record_attachments(record) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    ).select_related("uploaded_by")
+
+
+def record_history(record) -> QuerySet[StageChange]:
+    return StageChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    ).select_related("actor")
+
+
+def documents_visible_to(user) -> QuerySet[DocumentVersion]:
+    return DocumentVersion.objects.filter(deal__in=deals_visible_to(user).values("pk"))
+
+
+def specification_with_lines(
+    specification: Specification,
+) -> tuple[list[SpecificationLine], object]:
+    lines = list(specification.lines.all())
+    return lines, specification.totals(lines)
+
+
+def find_by_number(*, user, number: str):
+    """The visible record a number names: a deal, or its order, contract or specification."""
+    number = number.strip()
+    if not number:
+        return None
+    deals = deals_visible_to(user).values("pk")
+    if "/" in number:
+        for model, lookup in (
+            (SupplierOrder, "deal__in"),
+            (Contract, "deal__in"),
+            (Specification, "contract__deal__in"),
+        ):
+            found = model.objects.filter(number__iexact=number, **{lookup: deals}).first()
+            if found is not None:
+                return found
+    return deal_by_number(user=user, number=number)

@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # object); ``actor`` is the user who moved them. Receivers run in the same transaction,
 # so whatever they write commits or rolls back together with the stage change.
 stage_entered = Signal()
+
+# A supplier order's dates, amount or terms changed (not its stage: that is
+# ``stage_entered``). ``order`` is the saved order; ``changed`` names the fields whose
+# value changed, ``actor`` who changed them. Sent inside the service's transaction.
+supplier_order_changed = Signal()

@@ -8,7 +8,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from orders.inn import _WEIGHTS_10, _check_digit
-from orders.models import Contact, Counterparty, Deal
+from orders.models import (
+    Contact,
+    Contract,
+    Counterparty,
+    Deal,
+    Specification,
+    SpecificationLine,
+    SupplierOrder,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -78,3 +86,63 @@ class DealFactory(factory.django.DjangoModelFactory):
             delivery_address="",
             customer_payment_terms="",
         )
+
+
+class DealInRealizationFactory(DealFactory):
+    stage = Deal.Stage.REALIZATION
+    realization_number = factory.Sequence(lambda n: f"R-2026-{n + 101:05d}")
+
+
+class SupplierFactory(CounterpartyFactory):
+    name = factory.Sequence(lambda n: f"ООО «Поставщик {n}»")
+    kind = Counterparty.Kind.SUPPLIER
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    deal = factory.SubFactory(DealInRealizationFactory)
+    number = factory.LazyAttributeSequence(lambda o, n: f"{o.deal.realization_number}/C-{n + 1}")
+    counterparty = factory.SubFactory(SupplierFactory)
+    subject = "Поставка оборудования"
+    created_by = factory.LazyAttribute(lambda o: o.deal.manager)
+
+
+class SpecificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Specification
+
+    contract = factory.SubFactory(ContractFactory)
+    number = factory.LazyAttributeSequence(
+        lambda o, n: f"{o.contract.deal.realization_number}/SP-{n + 1}"
+    )
+    date = datetime.date(2026, 3, 2)
+
+
+class SpecificationLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpecificationLine
+
+    specification = factory.SubFactory(SpecificationFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = "Насос центробежный"
+    quantity = Decimal("2")
+    unit = "шт."
+    unit_price = Decimal("100000.00")
+    vat_rate = 20
+    hs_code = "8413709100"
+    country_of_origin = "Россия"
+
+
+class SupplierOrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupplierOrder
+
+    deal = factory.SubFactory(DealInRealizationFactory)
+    number = factory.LazyAttributeSequence(lambda o, n: f"{o.deal.realization_number}/SO-{n + 1}")
+    supplier = factory.SubFactory(SupplierFactory)
+    amount = Decimal("1200000.00")
+    order_date = datetime.date(2026, 3, 2)
+    planned_delivery_date = datetime.date(2026, 4, 1)
+    created_by = factory.LazyAttribute(lambda o: o.deal.manager)

@@ -55,10 +55,14 @@ class RuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["trigger"] = f"{self.instance.trigger_kind}:{self.instance.trigger_stage}"
-        placeholders = ", ".join(f"{{{name}}}" for name in TRIGGERS["orders.deal"].placeholders)
-        self.fields["title_template"].help_text = _("Placeholders: %(names)s.") % {
-            "names": placeholders
-        }
+        self.fields["title_template"].help_text = "; ".join(
+            _("%(kind)s: %(names)s")
+            % {
+                "kind": trigger.label,
+                "names": ", ".join(f"{{{name}}}" for name in trigger.placeholders),
+            }
+            for trigger in TRIGGERS.values()
+        )
 
     def _post_clean(self) -> None:
         kind, _sep, stage = self.cleaned_data.get("trigger", ":").partition(":")

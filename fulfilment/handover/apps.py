@@ -11,9 +11,11 @@ class HandoverConfig(AppConfig):
 
     def ready(self) -> None:
         from fulfilment.handover import receivers  # noqa: F401 - connects the signal receivers
+        from fulfilment.handover.timeline import register_sources
         from fulfilment.handover.views import deal_tasks_panel
         from orders.panels import DealPanel, register_deal_panel
 
+        register_sources()
         register_deal_panel(
             DealPanel(
                 name="tasks",

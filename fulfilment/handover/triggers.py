@@ -13,7 +13,7 @@ from django.template.defaultfilters import date as format_date
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Deal
+from orders.models import Contract, Deal, SupplierOrder
 
 
 def _name(user) -> str:
@@ -28,11 +28,59 @@ def _deal_context(deal: Deal) -> dict[str, str]:
         "amount": number_format(deal.amount, 2, force_grouping=True) if deal.amount else "",
         "currency": deal.currency,
         "manager": _name(deal.manager),
-        "required_date": format_date(deal.required_delivery_date, "SHORT_DATE_FORMAT")
-        if deal.required_delivery_date
-        else "",
+        "required_date": _date(deal.required_delivery_date),
     }
 
+
+def _date(value) -> str:
+    return format_date(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def _supplier_order_context(order: SupplierOrder) -> dict[str, str]:
+    return {
+        "number": order.number,
+        "deal_number": order.deal.realization_number or "",
+        "deal": order.deal.title,
+        "supplier": order.supplier.name,
+        "amount": number_format(order.amount, 2, force_grouping=True),
+        "currency": order.currency,
+        "planned_date": _date(order.planned_delivery_date),
+        "shipment_date": _date(order.shipment_date),
+        "buyer": _name(order.buyer),
+    }
+
+
+def _contract_context(contract: Contract) -> dict[str, str]:
+    return {
+        "number": contract.number,
+        "deal_number": contract.deal.realization_number or "",
+        "deal": contract.deal.title,
+        "counterparty": contract.counterparty.name,
+        "kind": str(contract.get_kind_display()),
+        "contract_date": _date(contract.contract_date),
+    }
+
+
+SUPPLIER_ORDER_PLACEHOLDERS = {
+    "number": _("supplier order number, e.g. R-2026-00042/SO-1"),
+    "deal_number": _("realization number"),
+    "deal": _("deal title"),
+    "supplier": _("supplier name"),
+    "amount": _("order amount"),
+    "currency": _("order currency"),
+    "planned_date": _("planned delivery date"),
+    "shipment_date": _("shipment date"),
+    "buyer": _("responsible buyer"),
+}
+
+CONTRACT_PLACEHOLDERS = {
+    "number": _("contract number, e.g. R-2026-00042/C-1"),
+    "deal_number": _("realization number"),
+    "deal": _("deal title"),
+    "counterparty": _("counterparty name"),
+    "kind": _("with the supplier or with the customer"),
+    "contract_date": _("contract date"),
+}
 
 DEAL_PLACEHOLDERS = {
     "number": _("realization number, e.g. R-2026-00042"),
@@ -70,6 +118,24 @@ TRIGGERS: dict[str, Trigger] = {
         placeholders=DEAL_PLACEHOLDERS,
         deal_of=lambda deal: deal,
         related=("customer", "manager"),
+    ),
+    "orders.supplierorder": Trigger(
+        kind="orders.supplierorder",
+        label=_("Supplier order"),
+        model=SupplierOrder,
+        context=_supplier_order_context,
+        placeholders=SUPPLIER_ORDER_PLACEHOLDERS,
+        deal_of=lambda order: order.deal,
+        related=("deal", "supplier", "buyer"),
+    ),
+    "orders.contract": Trigger(
+        kind="orders.contract",
+        label=_("Contract"),
+        model=Contract,
+        context=_contract_context,
+        placeholders=CONTRACT_PLACEHOLDERS,
+        deal_of=lambda contract: contract.deal,
+        related=("deal", "counterparty"),
     ),
 }
 

@@ -23,6 +23,8 @@ class Attachment(models.Model):
         CUSTOMER_CONTRACT = "customer_contract", _("Customer's contract")
         SUPPLIER_INVOICE = "supplier_invoice", _("Supplier invoice")
         SHIPPING_DOCUMENT = "shipping_document", _("Shipping document")
+        SUPPLEMENTARY_AGREEMENT = "supplementary_agreement", _("Supplementary agreement")
+        SIGNED_CONTRACT = "signed_contract", _("Signed contract (scan)")
         OTHER = "other", _("Other")
 
     uuid = models.UUIDField(unique=True, editable=False)

@@ -73,3 +73,27 @@ def test_ten_users_racing_on_one_deal_make_one_step(manager):
     assert deal.realization_number.endswith("-00001")
     assert IssuedNumber.objects.count() == 1
     assert StageChange.objects.filter(deal=deal, target="realization").count() == 1
+
+
+def test_supplier_orders_created_together_on_one_deal_get_distinct_consecutive_numbers(buyer):
+    from decimal import Decimal
+
+    from orders.models import SupplierOrder
+    from tests.factories import DealInRealizationFactory, SupplierFactory
+
+    deal = DealInRealizationFactory(realization_number="R-2026-00042")
+    supplier = SupplierFactory()
+
+    results = run_together(
+        8,
+        lambda i: services.supplier_order_create(
+            deal=deal, actor=buyer, data={"supplier": supplier, "amount": Decimal(1000 + i)}
+        ),
+    )
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    numbers = sorted(
+        SupplierOrder.objects.values_list("number", flat=True),
+        key=lambda n: int(n.rsplit("-", 1)[1]),
+    )
+    assert numbers == [f"R-2026-00042/SO-{n}" for n in range(1, 9)]

@@ -134,7 +134,7 @@ def test_moving_a_complete_deal_shows_its_number(client_of, manager):
     page = response.content.decode()
     assert deal.realization_number in messages_in(response)[0]
     assert f"<title>{deal.realization_number} · {deal.title}</title>" in page
-    assert "Negotiation → <strong>Realization</strong>" in page
+    assert "Deal: Negotiation → Realization" in page  # the timeline
 
 
 def test_a_second_click_from_a_stale_page_is_a_readable_conflict(client_of, manager):

@@ -14,7 +14,7 @@ from fulfilment.handover import services as task_services
 from fulfilment.handover.models import Department, Task
 from fulfilment.roles import Role
 from orders import services as order_services
-from orders.models import Counterparty, Deal
+from orders.models import Contract, Counterparty, Deal
 
 DEMO_PASSWORD = "demo"
 
@@ -144,6 +144,24 @@ DEALS = [
     ),
 ]
 
+SPEC_LINES = [
+    {
+        "name": name,
+        "quantity": Decimal(quantity),
+        "unit": "шт.",
+        "unit_price": Decimal(price),
+        "vat_rate": 20,
+        "hs_code": code,
+        "country_of_origin": country,
+        "delivery_time": "45 дней",
+    }
+    for name, quantity, price, code, country in [
+        ("Теплообменник пластинчатый ТП-120", "2", "845000.00", "8419500000", "Россия"),
+        ("Насос циркуляционный ЦН-40", "4", "97500.00", "8413709100", "Россия"),
+        ("Клапан регулирующий DN80", "6", "115000.00", "8481808199", "Китай"),
+    ]
+]
+
 # The steps from New to Completed, in order.
 PATH = ["send_proposal", "start_negotiation", "start_realization", "complete"]
 
@@ -156,8 +174,17 @@ class Command(BaseCommand):
             "--logins", action="store_true", help="Print the address and the demo logins."
         )
 
-    @transaction.atomic
     def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            users, created, signed = self._load()
+        # Documents are rendered outside the transaction, as the product always does.
+        for contract in signed:
+            order_services.document_generate(record=contract, kind="contract", actor=users["legal"])
+        self.stdout.write(f"Demo data ready: {len(users)} users, {created} new deals.")
+        if options["logins"]:
+            self._print_logins()
+
+    def _load(self):
         users = self._users()
         self._departments(users)
         customers = self._counterparties(users["admin"])
@@ -180,9 +207,14 @@ class Command(BaseCommand):
             deal = order_services.deal_create(actor=users[manager], data=data)
             self._move(deal, stage, users[manager])
             created += 1
-        self.stdout.write(f"Demo data ready: {len(users)} users, {created} new deals.")
-        if options["logins"]:
-            self._print_logins()
+        signed = []
+        for deal in Deal.objects.filter(
+            stage=Deal.Stage.REALIZATION, contracts__isnull=True
+        ).order_by("pk"):
+            contract = self._records(deal, users, today, full=deal.manager == users["manager"])
+            if contract.stage == Contract.Stage.SIGNED:
+                signed.append(contract)
+        return users, created, signed
 
     def _print_logins(self) -> None:
         self.stdout.write("")
@@ -232,6 +264,79 @@ class Command(BaseCommand):
                 actor=admin, data={"name": name, "inn": inn, "kpp": kpp, "kind": kind}
             )
         return result
+
+    def _records(self, deal: Deal, users, today, *, full: bool) -> Contract:
+        """A contract with its specification and supplier orders in various stages."""
+        legal, buyer = users["legal"], users["buyer"]
+        supplier = Counterparty.objects.get(inn="6670123457" if full else "5027123457")
+        contract = order_services.contract_create(
+            deal=deal,
+            actor=legal,
+            data={
+                "counterparty": supplier,
+                "kind": Contract.Kind.SUPPLIER,
+                "subject": f"Поставка оборудования по сделке {deal.realization_number}",
+                "payment_terms_text": "30 % предоплата в течение 5 рабочих дней с даты подписания, "
+                "70 % в течение 30 календарных дней с даты поставки.",
+            },
+        )
+        spec = order_services.specification_create(contract=contract, actor=legal, date=today)
+        order_services.specification_save_lines(specification=spec, actor=legal, lines=SPEC_LINES)
+        if not full:
+            return contract
+        for name in ("submit_for_review", "send_for_signature"):
+            contract = order_services.contract_transition(contract=contract, name=name, actor=legal)
+        contract = order_services.contract_transition(
+            contract=contract,
+            name="sign",
+            actor=legal,
+            dates={"contract_date": today - datetime.timedelta(days=20)},
+        )
+        lines = list(spec.lines.all())
+        delivered = order_services.supplier_order_create(
+            deal=deal,
+            actor=buyer,
+            data={
+                "supplier": supplier,
+                "contract": contract,
+                "amount": Decimal("2450000.00"),
+                "currency": deal.currency,
+                "vat_rate": 20,
+                "planned_delivery_date": today - datetime.timedelta(days=3),
+                "invoice_number": "УЭМ-1187",
+                "invoice_date": today - datetime.timedelta(days=18),
+            },
+            lines=lines[:2],
+        )
+        for name, dates in (
+            ("place", {"order_date": today - datetime.timedelta(days=18)}),
+            ("confirm", {}),
+            ("ship", {"shipment_date": today - datetime.timedelta(days=8)}),
+            ("deliver", {"actual_delivery_date": today - datetime.timedelta(days=2)}),
+        ):
+            delivered = order_services.supplier_order_transition(
+                order=delivered, name=name, actor=buyer, dates=dates
+            )
+        late = order_services.supplier_order_create(
+            deal=deal,
+            actor=buyer,
+            data={
+                "supplier": supplier,
+                "contract": contract,
+                "amount": Decimal("830000.00"),
+                "currency": deal.currency,
+                "vat_rate": 20,
+                "planned_delivery_date": today - datetime.timedelta(days=1),
+            },
+            lines=lines[2:],
+        )
+        order_services.supplier_order_transition(
+            order=late,
+            name="place",
+            actor=buyer,
+            dates={"order_date": today - datetime.timedelta(days=15)},
+        )
+        return contract
 
     def _move(self, deal: Deal, stage: str, actor) -> None:
         if stage == Deal.Stage.LOST:

@@ -1,4 +1,4 @@
-"""Pages for deals and counterparties. Thin: forms check input, services write, selectors read."""
+"""Deal pages: the board, the card, the hand-over form, steps, files, the number search."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,28 +14,16 @@ from orders import selectors, services
 from orders.forms import (
     AttachmentForm,
     BoardFilterForm,
-    CounterpartyFilterForm,
-    CounterpartyForm,
     DealCreateForm,
     DealForm,
     TransitionForm,
 )
-from orders.models import Counterparty, Deal
+from orders.models import Deal
 from orders.panels import deal_panels
 from orders.permissions import deal_edit_refusals
+from orders.timeline import deal_timeline
+from orders.views.common import add_service_errors
 from orders.workflow import TransitionConflict, TransitionRefused, transition_options
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors next to the fields they concern."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-# --- Deals ----------------------------------------------------------------------------
 
 
 @require_GET
@@ -65,7 +53,7 @@ def _deal_card_context(request: HttpRequest, deal: Deal) -> dict:
         "deal": deal,
         "can_edit": not refusals,
         "options": [] if refusals else transition_options(deal, "stage"),
-        "history": selectors.deal_history(deal),
+        "timeline": deal_timeline(deal),
         "attachments": selectors.deal_attachments(deal),
         "attachment_form": AttachmentForm(),
         "panels": deal_panels(request, deal),
@@ -205,49 +193,7 @@ def attachment_download(request: HttpRequest, uuid) -> FileResponse:
 def number_search(request: HttpRequest) -> HttpResponse:
     """The header's search: a number goes straight to its record, anything else to the board."""
     text = request.GET.get("q", "").strip()
-    deal = selectors.deal_by_number(user=request.user, number=text) if text else None
-    if deal is not None:
-        return redirect(deal)
+    record = selectors.find_by_number(user=request.user, number=text)
+    if record is not None:
+        return redirect(record)
     return redirect(reverse("orders:deal-board") + "?" + urlencode({"q": text}))
-
-
-# --- Counterparties -------------------------------------------------------------------
-
-
-@require_GET
-def counterparty_list(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Can.VIEW_COUNTERPARTIES):
-        raise PermissionDenied
-    form = CounterpartyFilterForm(request.GET or None)
-    text, kind = "", ""
-    if form.is_valid():
-        text, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
-    context = {
-        "form": form,
-        "counterparties": selectors.counterparties(text=text, kind=kind)[:500],
-        "can_edit": can(request.user, Can.EDIT_COUNTERPARTIES),
-    }
-    if request.htmx and request.htmx.target == "counterparty-rows":
-        return render(request, "orders/partials/counterparty_rows.html", context)
-    return render(request, "orders/counterparty_list.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def counterparty_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not can(request.user, Can.EDIT_COUNTERPARTIES):
-        raise PermissionDenied
-    counterparty = get_object_or_404(Counterparty, pk=pk) if pk else None
-    form = CounterpartyForm(request.POST or None, instance=counterparty)
-    if request.method == "POST" and form.is_valid():
-        try:
-            counterparty = services.counterparty_save(
-                actor=request.user, data=form.cleaned_data, counterparty=counterparty
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s is saved.") % {"name": counterparty.name})
-            return redirect("orders:counterparty-list")
-    return render(
-        request, "orders/counterparty_form.html", {"form": form, "counterparty": counterparty}
-    )

@@ -1,0 +1,1 @@
+"""The orders pages, one module per topic."""

@@ -1,0 +1,84 @@
+"""The deal card: one timeline of everything, and a fixed number of queries for it."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from fulfilment.handover import services as task_services
+from fulfilment.handover.models import Task
+from orders import services
+from orders.models import Deal
+from orders.timeline import deal_timeline
+from tests.factories import DealFactory, SupplierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def realized(manager):
+    return services.deal_transition(
+        deal=DealFactory(manager=manager), name="start_realization", actor=manager
+    )
+
+
+def test_the_timeline_shows_every_kind_of_event_newest_first(
+    manager, buyer, legal_clerk, finance_clerk, customs_clerk
+):
+    deal = realized(manager)
+    order = services.supplier_order_create(
+        deal=deal, actor=buyer, data={"supplier": SupplierFactory(), "amount": 1000}
+    )
+    services.supplier_order_transition(
+        order=order, name="place", actor=buyer, dates={"order_date": timezone.localdate()}
+    )
+    contract = services.contract_create(
+        deal=deal, actor=legal_clerk, data={"counterparty": order.supplier, "subject": "Поставка"}
+    )
+    services.document_generate(record=contract, kind="contract", actor=legal_clerk)
+    services.attachment_add(
+        deal=deal, upload=SimpleUploadedFile("КП.pdf", b"%PDF-1.7\n"), actor=manager
+    )
+    task = Task.objects.get(deal=deal, department__code="finance")
+    task_services.task_comment_add(task=task, author=finance_clerk, text="Бюджет согласован")
+    task_services.task_transition(task=task, name="complete", actor=finance_clerk)
+
+    entries = deal_timeline(deal)
+    texts = [entry.text for entry in entries]
+    assert [entry.at for entry in entries] == sorted((entry.at for entry in entries), reverse=True)
+    assert texts[0].startswith(f"Task “{task.title}”: Done")
+    assert "Comment on “" in texts[1]
+    for expected in (
+        "Deal: Negotiation → Realization",
+        f"Supplier order {order.number}: Draft → Ordered",
+        f"Contract {contract.number} created (Draft)",
+        f"Document generated: {contract.number}",
+        "File attached: КП.pdf",
+        f"Task created: {task.title}",
+    ):
+        assert any(text.startswith(expected) for text in texts), expected
+
+
+@pytest.mark.parametrize("records", [1, 12])
+def test_the_deal_card_runs_the_same_queries_for_few_and_many_records(
+    client_of, manager, buyer, legal_clerk, records, django_assert_num_queries
+):
+    deal = realized(manager)
+    for _ in range(records):
+        order = services.supplier_order_create(
+            deal=deal, actor=buyer, data={"supplier": SupplierFactory(), "amount": 1000}
+        )
+        services.supplier_order_transition(order=order, name="cancel", actor=buyer, comment="—")
+        contract = services.contract_create(
+            deal=deal, actor=legal_clerk, data={"counterparty": order.supplier, "subject": "—"}
+        )
+        services.document_generate(record=contract, kind="contract", actor=legal_clerk)
+    client = client_of(manager)
+    with django_assert_num_queries(20):
+        response = client.get(deal.get_absolute_url())
+    html = response.content.decode()
+    assert html.count("/SO-") >= records
+    assert html.count("Document generated") == records
+
+
+def test_a_lost_deal_card_still_opens(client_of, manager):
+    deal = DealFactory(manager=manager, stage=Deal.Stage.LOST)
+    assert client_of(manager).get(deal.get_absolute_url()).status_code == 200
