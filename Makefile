@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python bench/numbering.py
 	$(BIN)/python bench/dashboards.py
 	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/reminders.py
 
 clean:
-	rm -rf var/broker var/celerybeat-schedule* var/test-db.sqlite3*
+	rm -rf var/broker var/celerybeat-schedule* var/test-db-*.sqlite3*

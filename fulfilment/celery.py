@@ -16,6 +16,12 @@ app.conf.beat_schedule = {
         "task": "fulfilment.tasks.outbox_sweep_task",
         "schedule": 60.0,
     },
+    # Payment reminders, overdue escalations and late deliveries; also run when a worker
+    # starts (see fulfilment.handover.tasks), so a missed run is caught up.
+    "date-rules": {
+        "task": "fulfilment.handover.tasks.date_rules_task",
+        "schedule": 15 * 60.0,
+    },
     # Marks tasks past their deadline and tells the assignee and the head, once a task.
     "tasks-overdue": {
         "task": "fulfilment.handover.tasks.tasks_overdue_task",

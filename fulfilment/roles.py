@@ -40,6 +40,10 @@ class Can(StrEnum):
     MANAGE_SUPPLIER_ORDERS = "supplier_order.manage"
     MANAGE_CONTRACTS = "contract.manage"
     MANAGE_SPECIFICATIONS = "specification.manage"
+    # Payments
+    VIEW_PAYMENTS = "payment.view"
+    RECORD_PAYMENTS = "payment.record"
+    CHOOSE_PAYMENT_TERMS = "payment_term.choose"
     # Tasks (acting on a task also needs membership of its department; see handover)
     VIEW_ALL_TASKS = "task.view_all"
     PREVIEW_RULES = "rule.preview"  # administrators only
@@ -57,15 +61,26 @@ PERMISSIONS: dict[Role, frozenset[Can]] = {
             Can.EDIT_COUNTERPARTIES,
         }
     ),
-    Role.FINANCE: BACK_OFFICE,
+    Role.FINANCE: BACK_OFFICE | {Can.VIEW_PAYMENTS},
     Role.FOREIGN_TRADE: BACK_OFFICE,
     Role.LEGAL: BACK_OFFICE
-    | {Can.EDIT_COUNTERPARTIES, Can.MANAGE_CONTRACTS, Can.MANAGE_SPECIFICATIONS},
+    | {
+        Can.EDIT_COUNTERPARTIES,
+        Can.MANAGE_CONTRACTS,
+        Can.MANAGE_SPECIFICATIONS,
+        Can.CHOOSE_PAYMENT_TERMS,
+    },
     Role.PROCUREMENT: BACK_OFFICE
-    | {Can.EDIT_COUNTERPARTIES, Can.MANAGE_SUPPLIER_ORDERS, Can.MANAGE_SPECIFICATIONS},
+    | {
+        Can.EDIT_COUNTERPARTIES,
+        Can.MANAGE_SUPPLIER_ORDERS,
+        Can.MANAGE_SPECIFICATIONS,
+        Can.CHOOSE_PAYMENT_TERMS,
+    },
     # Logistics moves supplier orders along (shipped, delivered) with their dates.
     Role.LOGISTICS: BACK_OFFICE | {Can.MANAGE_SUPPLIER_ORDERS},
-    Role.ACCOUNTING: BACK_OFFICE,
+    Role.ACCOUNTING: BACK_OFFICE
+    | {Can.VIEW_PAYMENTS, Can.RECORD_PAYMENTS, Can.CHOOSE_PAYMENT_TERMS},
     Role.OPERATIONS_DIRECTOR: frozenset(
         {
             Can.VIEW_ALL_DEALS,
@@ -76,6 +91,8 @@ PERMISSIONS: dict[Role, frozenset[Can]] = {
             Can.MANAGE_SUPPLIER_ORDERS,
             Can.MANAGE_CONTRACTS,
             Can.MANAGE_SPECIFICATIONS,
+            Can.VIEW_PAYMENTS,
+            Can.CHOOSE_PAYMENT_TERMS,
         }
     ),
 }

@@ -13,4 +13,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("orders.urls")),
     path("", include("fulfilment.handover.urls")),
+    path("", include("payments.urls")),
 ]

@@ -104,7 +104,17 @@ class AttachmentForm(forms.Form):
 class CounterpartyForm(forms.ModelForm):
     class Meta:
         model = Counterparty
-        fields = ("name", "inn", "kpp", "kind", "address")
+        fields = (
+            "name",
+            "inn",
+            "kpp",
+            "kind",
+            "address",
+            "bank_name",
+            "bik",
+            "account",
+            "correspondent_account",
+        )
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
 

@@ -1,9 +1,10 @@
-"""Sections that other apps add to the deal card, so that orders needs to know none of them.
+"""Sections that other apps add to the deal card and to record cards (a supplier order),
+so that orders needs to know none of them.
 
 An app registers a panel in its ``AppConfig.ready()``: a template and a function that
-returns the panel's context for a request and a deal (or None to leave the panel out).
-The deal card renders the panels in ``order``. Each function does a fixed number of
-queries, whatever the deal holds.
+returns the panel's context for a request and the deal or record (or None to leave the
+panel out). Cards render their panels in ``order``. Each function does a fixed number
+of queries, whatever the deal holds.
 """
 
 from collections.abc import Callable
@@ -27,17 +28,20 @@ class RenderedPanel:
     data: dict
 
 
-_panels: dict[str, DealPanel] = {}
+_panels: dict[str, dict[str, DealPanel]] = {}
 
 
-def register_deal_panel(panel: DealPanel) -> None:
-    _panels[panel.name] = panel
+def register_deal_panel(panel: DealPanel, *, model: str = "orders.deal") -> None:
+    """Add a panel to the card of ``model`` (a label such as "orders.supplierorder")."""
+    _panels.setdefault(model, {})[panel.name] = panel
 
 
-def deal_panels(request: HttpRequest, deal) -> list[RenderedPanel]:
+def deal_panels(request: HttpRequest, record) -> list[RenderedPanel]:
+    """The panels of the card of ``record`` (a deal or one of its records)."""
     rendered = []
-    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.name)):
-        data = panel.context(request, deal)
+    panels = _panels.get(record._meta.label_lower, {})
+    for panel in sorted(panels.values(), key=lambda p: (p.order, p.name)):
+        data = panel.context(request, record)
         if data is not None:
             rendered.append(RenderedPanel(panel.name, panel.template, data))
     return rendered

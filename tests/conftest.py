@@ -126,8 +126,8 @@ def director(db):
 
 
 @pytest.fixture
-def accountant(db):
-    return UserFactory(username="maria", roles=[Role.ACCOUNTING])
+def accountant(departments):
+    return clerk("maria", Role.ACCOUNTING, departments["accounting"])
 
 
 @pytest.fixture

@@ -11,11 +11,14 @@ class HandoverConfig(AppConfig):
 
     def ready(self) -> None:
         from fulfilment.handover import receivers  # noqa: F401 - connects the signal receivers
+        from fulfilment.handover.links import reminder_links
         from fulfilment.handover.timeline import register_sources
         from fulfilment.handover.views import deal_tasks_panel
         from orders.panels import DealPanel, register_deal_panel
+        from payments.links import register_installment_linker
 
         register_sources()
+        register_installment_linker("reminders", reminder_links)
         register_deal_panel(
             DealPanel(
                 name="tasks",

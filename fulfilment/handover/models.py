@@ -443,3 +443,81 @@ class RuleFiring(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} / {self.entry_id}: {self.get_outcome_display()}"
+
+
+class PaymentReminder(models.Model):
+    """The accounting task for one installment and due date: at most one, however often
+    the reminder job runs, retries or catches up."""
+
+    installment = models.ForeignKey(
+        "payments.Installment", on_delete=models.CASCADE, related_name="reminders"
+    )
+    due_date = models.DateField(_("due date"))
+    task = models.OneToOneField(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="payment_reminder"
+    )
+    run = models.UUIDField(_("made by job run"), null=True, blank=True)
+    missing = models.JSONField(_("missing from the pack"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("payment reminder")
+        verbose_name_plural = _("payment reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installment", "due_date"], name="handover_one_reminder_per_due_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.installment} {self.due_date:%Y-%m-%d}"
+
+
+class PaymentEscalation(models.Model):
+    """An overdue installment, escalated once to the operations director."""
+
+    installment = models.OneToOneField(
+        "payments.Installment", on_delete=models.CASCADE, related_name="escalation"
+    )
+    task = models.OneToOneField(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    run = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("payment escalation")
+        verbose_name_plural = _("payment escalations")
+
+    def __str__(self) -> str:
+        return str(self.installment)
+
+
+class LateDeliveryAlert(models.Model):
+    """A supplier order past its planned delivery date: one procurement task per planned date."""
+
+    supplier_order = models.ForeignKey(
+        "orders.SupplierOrder", on_delete=models.CASCADE, related_name="late_alerts"
+    )
+    planned_date = models.DateField(_("planned delivery date"))
+    task = models.OneToOneField(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    run = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("late delivery alert")
+        verbose_name_plural = _("late delivery alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier_order", "planned_date"],
+                name="handover_one_alert_per_planned_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_order} {self.planned_date:%Y-%m-%d}"

@@ -48,15 +48,18 @@ def render(template: str, context: dict[str, str]) -> str:
 
 @dataclass
 class PlannedTask:
-    """A task a rule would create: shown by the preview, written by the engine."""
+    """A task to create: by a rule (shown by its preview, written by the engine) or by a
+    date-triggered job (payment reminders, escalations, late deliveries)."""
 
-    rule: Rule
     record: object
     deal: Deal
     title: str
     description: str
     deadline: datetime.datetime
     assignee: object | None
+    department: Department
+    participants: Sequence[Department] = ()
+    rule: Rule | None = None
     waiting_for: Rule | None = None
     entry: StageChange | None = None
 
@@ -84,6 +87,18 @@ class Assigner:
             self.users.update({user.pk: user for user in members})
         return self.loads[department.pk]
 
+    def least_loaded(self, department: Department, prefer=None):
+        """The member with the fewest open tasks (``prefer`` if they are a member)."""
+        load = self._load_for(department)
+        if not load:
+            return None
+        if prefer is not None and prefer.pk in load:
+            chosen = prefer.pk
+        else:
+            chosen = min(load, key=lambda pk: (load[pk], self.users[pk].username))
+        load[chosen] += 1
+        return self.users[chosen]
+
     def choose(self, rule: Rule):
         strategy = rule.assignee_strategy
         if strategy == Rule.AssigneeStrategy.HEAD:
@@ -91,12 +106,7 @@ class Assigner:
         if strategy == Rule.AssigneeStrategy.USER:
             return rule.assignee
         if strategy == Rule.AssigneeStrategy.LEAST_LOADED:
-            load = self._load_for(rule.department)
-            if not load:
-                return None
-            chosen = min(load, key=lambda pk: (load[pk], self.users[pk].username))
-            load[chosen] += 1
-            return self.users[chosen]
+            return self.least_loaded(rule.department)
         return None
 
 
@@ -127,6 +137,8 @@ def _plan(
         description=render(rule.description_template, context),
         deadline=deadline_after(start, rule.deadline_offset, rule.deadline_unit, calendar),
         assignee=assigner.choose(rule),
+        department=rule.department,
+        participants=list(rule.participant_departments.all()),
     )
 
 
@@ -173,7 +185,7 @@ def fire_rules(*, changes: Sequence[StageChange], actor=None) -> list[Task]:
             task = _plan(rule, change.record, trigger, now, calendar, assigner)
             task.entry = change
             planned.append(task)
-    tasks = _write(planned, actor=None)
+    tasks = write_tasks(planned, actor=None)
     firings += [
         RuleFiring(
             rule=plan.rule,
@@ -188,7 +200,7 @@ def fire_rules(*, changes: Sequence[StageChange], actor=None) -> list[Task]:
     return tasks
 
 
-def _write(planned: Sequence[PlannedTask], *, actor) -> list[Task]:
+def write_tasks(planned: Sequence[PlannedTask], *, actor) -> list[Task]:
     """Insert the planned tasks, their participants, their first event and their mail."""
     if not planned:
         return []
@@ -198,7 +210,7 @@ def _write(planned: Sequence[PlannedTask], *, actor) -> list[Task]:
         task = Task(
             title=plan.title,
             description=plan.description,
-            department=plan.rule.department,
+            department=plan.department,
             assignee=plan.assignee,
             deadline=plan.deadline,
             deal=plan.deal,
@@ -217,7 +229,7 @@ def _write(planned: Sequence[PlannedTask], *, actor) -> list[Task]:
     through.objects.bulk_create(
         through(task_id=task.pk, department_id=department.pk)
         for plan, task in zip(planned, tasks, strict=True)
-        for department in plan.rule.participant_departments.all()
+        for department in plan.participants
     )
     TaskEvent.objects.bulk_create(
         TaskEvent(task=task, kind=TaskEvent.Kind.CREATED, actor=actor) for task in tasks
@@ -287,7 +299,7 @@ def fire_successors(*, task: Task, actor) -> list[Task]:
         plan = _plan(firing.rule, record, trigger, now, calendar, assigner)
         plan.entry = entry
         planned.append(plan)
-    tasks = _write(planned, actor=None)
+    tasks = write_tasks(planned, actor=None)
     for firing, new_task in zip(waiting, tasks, strict=True):
         firing.outcome, firing.task = RuleFiring.Outcome.CREATED, new_task
         with translation.override(settings.LANGUAGE_CODE):
@@ -352,7 +364,7 @@ def preview_backfill(*, rule: Rule, entries: Sequence[StageChange]) -> list[Plan
 def backfill(*, rule: Rule, entries: Sequence[StageChange], actor) -> list[Task]:
     """Fire one rule on entries made before it existed (the admin's backfill action)."""
     planned = preview_backfill(rule=rule, entries=entries)
-    tasks = _write(planned, actor=actor)
+    tasks = write_tasks(planned, actor=actor)
     RuleFiring.objects.bulk_create(
         RuleFiring(
             rule=rule,

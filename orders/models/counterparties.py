@@ -1,5 +1,6 @@
 """Customers and suppliers."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,26 @@ class Counterparty(models.Model):
     kpp = models.CharField(_("KPP"), max_length=9, blank=True, validators=[validate_kpp])
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.CUSTOMER)
     address = models.TextField(_("legal address"), blank=True)
+    # Bank details, printed on payment requests.
+    bank_name = models.CharField(_("bank"), max_length=200, blank=True)
+    bik = models.CharField(
+        _("BIK"),
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^\d{9}$", _("A BIK has 9 digits."))],
+    )
+    account = models.CharField(
+        _("settlement account"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\d{20}$", _("An account number has 20 digits."))],
+    )
+    correspondent_account = models.CharField(
+        _("correspondent account"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\d{20}$", _("An account number has 20 digits."))],
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

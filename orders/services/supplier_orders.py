@@ -136,6 +136,9 @@ def supplier_order_create(
         record_stage_changes(
             [(order, "", order.stage)], deal_of=lambda o: o.deal, actor=actor, comment=_("Created")
         )
+        supplier_order_changed.send(
+            sender=SupplierOrder, order=order, changed=list(FIELDS), actor=actor
+        )
     return order
 
 
@@ -238,10 +241,6 @@ def supplier_order_transition(
             actor=actor,
             comment=comment.strip(),
         )
+        # The dates a step records are announced with the stage it enters.
         stage_entered.send(sender=SupplierOrder, changes=changes, actor=actor)
-        dated = list(custom.get("dates", ()))
-        if dated:
-            supplier_order_changed.send(
-                sender=SupplierOrder, order=locked, changed=dated, actor=actor
-            )
     return locked

@@ -17,6 +17,7 @@ from orders.forms import (
     SupplierOrderTransitionForm,
 )
 from orders.models import Attachment, DocumentVersion, SupplierOrder
+from orders.panels import deal_panels
 from orders.permissions import record_refusals
 from orders.views.common import add_service_errors, report_errors
 from orders.workflow import TransitionConflict, TransitionRefused, transition_options
@@ -90,6 +91,7 @@ def _order_context(request: HttpRequest, order: SupplierOrder) -> dict:
         "documents": selectors.record_documents(order),
         "document_kind": DocumentVersion.Kind.SUPPLIER_ORDER,
         "can_generate": not refusals,
+        "panels": deal_panels(request, order),
     }
 
 

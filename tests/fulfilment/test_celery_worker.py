@@ -55,3 +55,34 @@ def test_the_periodic_sweep_sent_through_the_broker_sends_what_was_missed(worker
         lambda: OutboxMessage.objects.filter(key="missed:1", sent_at__isnull=False).exists()
     )
     assert [m.subject for m in mail.outbox] == ["Пропущенное"]
+
+
+def test_the_date_rules_job_sent_through_the_broker_creates_the_reminder(worker, accountant):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from fulfilment.handover.models import PaymentReminder
+    from fulfilment.handover.tasks import date_rules_task
+    from payments.models import Installment
+    from tests.factories import SupplierOrderFactory
+
+    today = timezone.localdate()
+    installment = Installment.objects.create(
+        supplier_order=SupplierOrderFactory(),
+        position=1,
+        share=Decimal(100),
+        amount=Decimal("500000.00"),
+        currency="RUB",
+        base_event="delivery",
+        base_date=today,
+        provisional=False,
+        due_date=today,
+        reminder_date=today,
+    )
+
+    date_rules_task.delay()  # what beat sends every 15 minutes
+
+    assert wait_for(
+        lambda: PaymentReminder.objects.filter(installment=installment, task__isnull=False).exists()
+    )

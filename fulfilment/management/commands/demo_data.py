@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,9 @@ from fulfilment.handover import services as task_services
 from fulfilment.handover.models import Department, Task
 from fulfilment.roles import Role
 from orders import services as order_services
-from orders.models import Contract, Counterparty, Deal
+from orders.models import Attachment, Contract, Counterparty, Deal
+from payments.models import PaymentTerm
+from payments.services import payment_record, term_assign
 
 DEMO_PASSWORD = "demo"
 
@@ -162,6 +165,12 @@ SPEC_LINES = [
     ]
 ]
 
+# A one-page PDF standing in for a scanned supplier invoice.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+    b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
 # The steps from New to Completed, in order.
 PATH = ["send_proposal", "start_negotiation", "start_realization", "complete"]
 
@@ -282,6 +291,12 @@ class Command(BaseCommand):
         )
         spec = order_services.specification_create(contract=contract, actor=legal, date=today)
         order_services.specification_save_lines(specification=spec, actor=legal, lines=SPEC_LINES)
+        # "30 % within 5 working days of signing, 70 % within 30 days of delivery"
+        term_assign(
+            term=PaymentTerm.objects.get(installments__base_event="contract_signed"),
+            contract=contract,
+            actor=users["accountant"],
+        )
         if not full:
             return contract
         for name in ("submit_for_review", "send_for_signature"):
@@ -317,6 +332,21 @@ class Command(BaseCommand):
             delivered = order_services.supplier_order_transition(
                 order=delivered, name=name, actor=buyer, dates=dates
             )
+        prepayment = delivered.installments.get(position=1)
+        payment_record(
+            installment=prepayment,
+            amount=prepayment.amount,
+            paid_on=prepayment.due_date,
+            reference="1542",
+            actor=users["accountant"],
+        )
+        order_services.attachment_store(
+            deal=deal,
+            upload=SimpleUploadedFile("Счёт УЭМ-1187.pdf", DEMO_PDF),
+            actor=buyer,
+            category=Attachment.Category.SUPPLIER_INVOICE,
+            record=delivered,
+        )
         late = order_services.supplier_order_create(
             deal=deal,
             actor=buyer,

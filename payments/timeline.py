@@ -1,0 +1,59 @@
+"""What payment control adds to a deal's timeline: payments recorded and due dates moved."""
+
+from django.utils.translation import gettext as _
+
+from orders.timeline import PER_SOURCE, TimelineEntry, register_timeline_source
+from payments.models import InstallmentChange, Payment
+
+
+def payments_made(deal) -> list[TimelineEntry]:
+    payments = (
+        Payment.objects.filter(installment__supplier_order__deal=deal)
+        .select_related("installment__supplier_order", "recorded_by")
+        .order_by("-created_at", "-pk")[:PER_SOURCE]
+    )
+    return [
+        TimelineEntry(
+            payment.created_at,
+            "payment",
+            _("Payment recorded: %(amount)s %(currency)s for %(installment)s, № %(reference)s")
+            % {
+                "amount": payment.amount,
+                "currency": payment.installment.currency,
+                "installment": payment.installment,
+                "reference": payment.reference,
+            },
+            payment.recorded_by,
+            payment.installment.get_absolute_url(),
+        )
+        for payment in payments
+    ]
+
+
+def due_dates_moved(deal) -> list[TimelineEntry]:
+    changes = (
+        InstallmentChange.objects.filter(installment__supplier_order__deal=deal, field="due_date")
+        .select_related("installment__supplier_order", "actor")
+        .order_by("-created_at", "-pk")[:PER_SOURCE]
+    )
+    return [
+        TimelineEntry(
+            change.created_at,
+            "payment",
+            _("Due date of %(installment)s: %(old)s → %(new)s")
+            % {
+                "installment": change.installment,
+                "old": change.old_value or "—",
+                "new": change.new_value or "—",
+            },
+            change.actor,
+            change.installment.get_absolute_url(),
+            change.reason,
+        )
+        for change in changes
+    ]
+
+
+def register_sources() -> None:
+    register_timeline_source("payments", payments_made)
+    register_timeline_source("due_dates", due_dates_moved)
