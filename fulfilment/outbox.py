@@ -82,10 +82,12 @@ def outbox_deliver(*, keys: Iterable[str] | None = None, limit: int = 200) -> in
         candidates = candidates.filter(key__in=list(keys))
     sent = 0
     for pk in candidates.order_by("created_at", "pk").values_list("pk", flat=True)[:limit]:
+        # A claim counts from its own moment: slow sends must not let later claims expire.
+        claim_at = timezone.now()
         claimed = (
-            _claimable(now)
+            _claimable(claim_at)
             .filter(pk=pk)
-            .update(claimed_until=now + CLAIM_FOR, attempts=F("attempts") + 1)
+            .update(claimed_until=claim_at + CLAIM_FOR, attempts=F("attempts") + 1)
         )
         if not claimed:
             continue  # another sender has it

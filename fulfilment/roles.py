@@ -8,8 +8,10 @@ app's ``permissions`` module, and are built on the capabilities named here.
 This module imports no app, so every app may use it.
 """
 
+import functools
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,7 @@ class Can(StrEnum):
     CHOOSE_PAYMENT_TERMS = "payment_term.choose"
     # Tasks (acting on a task also needs membership of its department; see handover)
     VIEW_ALL_TASKS = "task.view_all"
+    VIEW_CONTROL_TOWER = "tower.view"
     PREVIEW_RULES = "rule.preview"  # administrators only
 
 
@@ -88,6 +91,7 @@ PERMISSIONS: dict[Role, frozenset[Can]] = {
             Can.VIEW_COUNTERPARTIES,
             Can.EDIT_COUNTERPARTIES,
             Can.VIEW_ALL_TASKS,
+            Can.VIEW_CONTROL_TOWER,
             Can.MANAGE_SUPPLIER_ORDERS,
             Can.MANAGE_CONTRACTS,
             Can.MANAGE_SPECIFICATIONS,
@@ -125,3 +129,18 @@ def capabilities_of(user) -> frozenset[Can]:
 
 def can(user, capability: Can) -> bool:
     return capability in capabilities_of(user)
+
+
+def capability_required(capability: Can):
+    """A view decorator: the view answers 403 to a user without ``capability``."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not can(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

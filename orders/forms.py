@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fulfilment.roles import Can
+from fulfilment.templatetags.people import full_name
 from orders.models import (
     Attachment,
     Contract,
@@ -132,7 +133,7 @@ class CounterpartyFilterForm(forms.Form):
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return full_name(user)
 
 
 class SupplierOrderForm(forms.ModelForm):

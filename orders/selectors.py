@@ -118,10 +118,6 @@ def deal_board(*, user, manager_id: int | None = None, text: str = "") -> list[B
     return stage_board(deals, Deal.Stage.choices, ("customer", "manager"))
 
 
-def deal_history(deal: Deal) -> QuerySet[StageChange]:
-    return StageChange.objects.filter(deal=deal).select_related("actor")
-
-
 def deal_attachments(deal: Deal) -> QuerySet[Attachment]:
     return Attachment.objects.filter(deal=deal).select_related("uploaded_by")
 

@@ -8,7 +8,9 @@ from django.dispatch import Signal
 # so whatever they write commits or rolls back together with the stage change.
 stage_entered = Signal()
 
-# A supplier order's dates, amount or terms changed (not its stage: that is
-# ``stage_entered``). ``order`` is the saved order; ``changed`` names the fields whose
-# value changed, ``actor`` who changed them. Sent inside the service's transaction.
+# A supplier order was created (``created=True``), or its dates, amount or terms were
+# edited (a step and the date it records are announced by ``stage_entered``).
+# ``changed`` names the fields whose value changed, ``actor`` who changed them. Sent
+# inside the service's transaction: a receiver may refuse the change by raising
+# ValidationError (payments does, for an amount below what was already paid).
 supplier_order_changed = Signal()

@@ -45,7 +45,7 @@ class TransitionOption:
     reasons: list[str] = field(default_factory=list)
     comment_required: bool = False
     style: str = "secondary"
-    dates: tuple[str, ...] = ()  # date fields the step asks for
+    dates: tuple[tuple[str, object], ...] = ()  # (date field the step asks for, its value now)
 
     @property
     def allowed(self) -> bool:
@@ -84,7 +84,9 @@ def transition_options(
                 reasons=list(refuse_all) or unmet_reasons(instance, t),
                 comment_required=bool(custom.get("comment_required")),
                 style=custom.get("style", "secondary"),
-                dates=tuple(custom.get("dates", ())),
+                dates=tuple(
+                    (field, getattr(instance, field, None)) for field in custom.get("dates", ())
+                ),
             )
         )
     # The way forward first, the way out last.

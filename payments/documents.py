@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from fulfilment.templatetags.people import full_name
 from orders.vat import vat_within
 from payments import selectors
 from payments.models import Installment
@@ -69,9 +70,7 @@ def payment_request_context(
         "purpose": payment_purpose(installment),
         "status": installment.get_status_display(today),
         "requested_on": today or timezone.localdate(),
-        "requested_by": (requested_by.get_full_name() or requested_by.username)
-        if requested_by
-        else "",
+        "requested_by": full_name(requested_by),
         "realization_number": order.deal.realization_number or "",
         "number": number,
         "title": number,

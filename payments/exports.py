@@ -92,7 +92,9 @@ def export_rows(installments: Iterable[Installment], *, today: datetime.date) ->
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_value(value) -> str:
+def csv_value(value) -> str:
+    """A cell as text a spreadsheet reads as data: plain decimals and dates, and text
+    that could start a formula made literal."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -111,7 +113,7 @@ def rows_to_csv(rows: Iterable[ExportRow]) -> bytes:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers())
     for row in rows:
-        writer.writerow([_csv_value(value) for value in astuple(row)])
+        writer.writerow([csv_value(value) for value in astuple(row)])
     return buffer.getvalue().encode("utf-8-sig")
 
 

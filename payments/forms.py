@@ -1,18 +1,10 @@
-import datetime
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from orders.forms import DateInput
 from orders.models import Counterparty, Currency
 from payments.models import Installment, PaymentTerm
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class QueueFilterForm(forms.Form):
@@ -64,9 +56,6 @@ class PaymentForm(forms.Form):
         self.fields["amount"].widget.attrs.update(
             {"step": "0.01", "min": "0.01", "class": "narrow"}
         )
-
-    def clean_paid_on(self) -> datetime.date:
-        return self.cleaned_data["paid_on"]
 
 
 class TermChoiceForm(forms.Form):

@@ -5,12 +5,13 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -266,6 +267,43 @@ class InstallmentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.installment}: {self.field} {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field as its label reads on the page, e.g. "due date"."""
+        try:
+            return str(Installment._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return self.field
+
+    @property
+    def old_display(self) -> str:
+        return self._display(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new_value)
+
+    def _display(self, stored: str) -> str:
+        """A stored value (ISO dates, plain decimals, choice keys) in the reader's locale."""
+        if stored == "":
+            return "—"
+        try:
+            field = Installment._meta.get_field(self.field)
+        except FieldDoesNotExist:
+            return stored
+        try:
+            if field.choices:
+                return str(dict(field.flatchoices).get(stored, stored))
+            if isinstance(field, models.DateField):
+                return date_format(datetime.date.fromisoformat(stored), "DATE_FORMAT")
+            if isinstance(field, models.DecimalField):
+                return number_format(Decimal(stored), field.decimal_places, force_grouping=True)
+            if isinstance(field, models.BooleanField):
+                return gettext("yes") if stored == "True" else gettext("no")
+        except (ValueError, ArithmeticError):
+            pass
+        return stored
 
 
 class Payment(models.Model):

@@ -9,24 +9,31 @@ from orders.models import Contract, SupplierOrder
 from orders.signals import stage_entered, supplier_order_changed
 from payments.services import schedule_sync
 
+# The fields a schedule depends on, and how a change of each is explained.
 _FIELD_REASONS = {
     "amount": _("order amount changed"),
-    "planned_delivery_date": _("planned delivery date changed"),
-    "invoice_date": _("supplier invoice date entered"),
-    "order_date": _("order date changed"),
+    "currency": _("order currency changed"),
     "contract": _("contract changed"),
     "supplier": _("supplier changed"),
+    "order_date": _("order date changed"),
+    "planned_delivery_date": _("planned delivery date changed"),
+    "shipment_date": _("shipment date corrected"),
+    "actual_delivery_date": _("actual delivery date corrected"),
+    "invoice_date": _("supplier invoice date entered"),
 }
 
 
 @receiver(supplier_order_changed, dispatch_uid="payments-order-changed")
-def order_changed(sender, order, changed, actor=None, **kwargs) -> None:
+def order_changed(sender, order, changed, actor=None, created=False, **kwargs) -> None:
+    relevant = [field for field in changed if field in _FIELD_REASONS]
+    if not created and not relevant:
+        return  # notes, the buyer, the invoice number: nothing the schedule depends on
     # Reasons are kept with the changes, in the company's language.
     with translation.override(settings.LANGUAGE_CODE):
-        if len(changed) > 3:
+        if created:
             reason = str(_("order created"))
         else:
-            reason = ", ".join(str(_FIELD_REASONS.get(field, field)) for field in changed)
+            reason = ", ".join(str(_FIELD_REASONS[field]) for field in relevant)
     schedule_sync(order=order, actor=actor, reason=reason)
 
 

@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -45,23 +44,26 @@ def reminder_from(due: datetime.date, lead: int, calendar: WorkingCalendar) -> d
 
 
 def split_amount(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
-    """Each share of ``total`` in kopecks; the last takes the rounding so they add up exactly."""
-    parts = [(total * share / 100).quantize(CENT, rounding=ROUND_HALF_UP) for share in shares[:-1]]
+    """``total`` split in proportion to ``shares``, in kopecks; the last part takes the
+    rounding, so the parts add up exactly."""
+    whole = sum(shares, Decimal(0)) or Decimal(1)
+    parts = [
+        (total * share / whole).quantize(CENT, rounding=ROUND_HALF_UP) for share in shares[:-1]
+    ]
     return [*parts, total - sum(parts, Decimal("0.00"))]
 
 
 def base_for(order: SupplierOrder, event: str) -> tuple[datetime.date | None, bool]:
-    """The date an event happened on (and False), or the date it is expected on (and True)."""
-    today = timezone.localdate()
+    """The date an event happened on (and False), or the date it is planned for (and True);
+    None while nothing says when it will happen (the due date is then unknown, and no
+    reminder is made for it)."""
     contract = order.contract
     if event == BaseEvent.CONTRACT_SIGNED:
         if contract and contract.stage == Contract.Stage.SIGNED and contract.contract_date:
             return contract.contract_date, False
-        return today, True
+        return None, True
     if event == BaseEvent.ORDER_PLACED:
-        if order.order_date and order.stage != SupplierOrder.Stage.DRAFT:
-            return order.order_date, False
-        return order.order_date or today, True
+        return order.order_date, order.stage == SupplierOrder.Stage.DRAFT or not order.order_date
     if event == BaseEvent.SHIPMENT:
         if order.shipment_date:
             return order.shipment_date, False
@@ -70,9 +72,7 @@ def base_for(order: SupplierOrder, event: str) -> tuple[datetime.date | None, bo
         if order.actual_delivery_date:
             return order.actual_delivery_date, False
         return order.planned_delivery_date, True
-    if order.invoice_date:
-        return order.invoice_date, False
-    return order.order_date or today, True
+    return order.invoice_date, not order.invoice_date
 
 
 @dataclass

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +163,11 @@ class QueueSection:
     label: str
     rows: list[Installment] = field(default_factory=list)
     totals: list[tuple[str, Decimal]] = field(default_factory=list)  # outstanding per currency
+    count: int = 0
+
+    @property
+    def hidden(self) -> int:
+        return self.count - len(self.rows)
 
 
 def _end_of_week(today: datetime.date) -> datetime.date:
@@ -187,14 +192,19 @@ def queue_installments(
         installments = installments.filter(state=status)
     else:
         installments = installments.filter(state=Installment.State.OPEN)
+        # The same order of precedence as Installment.status(): overdue first, then
+        # partly paid, then due soon, else planned.
+        not_overdue = Q(due_date__gte=today) | Q(due_date__isnull=True)
         if status == Installment.Status.OVERDUE:
             installments = installments.filter(due_date__lt=today)
-        elif status == Installment.Status.DUE_SOON:
-            installments = installments.filter(due_date__gte=today, reminder_date__lte=today)
         elif status == Installment.Status.PARTLY_PAID:
-            installments = installments.filter(paid_amount__gt=0)
+            installments = installments.filter(not_overdue, paid_amount__gt=0)
+        elif status == Installment.Status.DUE_SOON:
+            installments = installments.filter(not_overdue, paid_amount=0, reminder_date__lte=today)
         elif status == Installment.Status.PLANNED:
-            installments = installments.filter(reminder_date__gt=today, paid_amount=0)
+            installments = installments.filter(not_overdue, paid_amount=0).filter(
+                Q(reminder_date__gt=today) | Q(reminder_date__isnull=True)
+            )
     text = text.strip()
     if text:
         installments = installments.filter(
@@ -215,27 +225,36 @@ def queue_installments(
 
 
 def queue_sections(
-    installments: QuerySet[Installment], *, today: datetime.date | None = None, limit: int = 200
+    installments: QuerySet[Installment],
+    *,
+    status: str = "",
+    today: datetime.date | None = None,
+    limit: int = 200,
 ) -> list[QueueSection]:
-    """Overdue / due this week / upcoming, each with its outstanding total per currency."""
+    """Overdue / due this week / upcoming, each with its outstanding total per currency
+    (or, when paid or cancelled ones are asked for, one section of those)."""
     today = today or timezone.localdate()
     week_end = _end_of_week(today)
-    bounds = {
-        "overdue": (_("Overdue"), Q(due_date__lt=today)),
-        "week": (_("Due this week"), Q(due_date__gte=today, due_date__lte=week_end)),
-        "upcoming": (_("Upcoming"), Q(due_date__gt=week_end) | Q(due_date__isnull=True)),
-    }
+    if status in (Installment.Status.PAID, Installment.Status.CANCELLED):
+        bounds = {status: (Installment.Status(status).label.capitalize(), Q())}
+    else:
+        bounds = {
+            "overdue": (_("Overdue"), Q(due_date__lt=today)),
+            "week": (_("Due this week"), Q(due_date__gte=today, due_date__lte=week_end)),
+            "upcoming": (_("Upcoming"), Q(due_date__gt=week_end) | Q(due_date__isnull=True)),
+        }
     sections = []
     for key, (label, condition) in bounds.items():
         section = QueueSection(key=key, label=str(label))
         chosen = installments.filter(condition)
-        section.totals = [
-            (row["currency"], row["outstanding"])
-            for row in chosen.order_by()
+        for row in (
+            chosen.order_by()
             .values("currency")
-            .annotate(outstanding=Sum(F("amount") - F("paid_amount")))
+            .annotate(outstanding=Sum(F("amount") - F("paid_amount")), n=Count("pk"))
             .order_by("currency")
-        ]
+        ):
+            section.totals.append((row["currency"], row["outstanding"]))
+            section.count += row["n"]
         section.rows = list(chosen[:limit])
         sections.append(section)
     return sections

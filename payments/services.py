@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from fulfilment.calendar import WorkingCalendar
 from fulfilment.roles import Can, can
-from orders.models import Contract, Counterparty, SupplierOrder
+from orders.models import Contract, Counterparty, Deal, SupplierOrder
 from payments import schedule
 from payments.models import Installment, InstallmentChange, Payment, PaymentTerm, TermAssignment
 from payments.signals import installment_paid, installments_cancelled, installments_rescheduled
@@ -63,10 +63,16 @@ def term_assign(
             TermAssignment.objects.update_or_create(**target, defaults={"term": term})
         if supplier_order is not None:
             orders = [supplier_order]
-        elif contract is not None:
-            orders = list(contract.supplier_orders.all())
         else:
-            orders = list(supplier.supplier_orders.all())
+            # Only orders still running on deals in realization follow a new default:
+            # closed and cancelled ones keep the schedule they were paid by.
+            related = contract.supplier_orders if contract is not None else supplier.supplier_orders
+            orders = list(
+                related.filter(
+                    stage__in=[*SupplierOrder.ACTIVE_STAGES, SupplierOrder.Stage.DELIVERED],
+                    deal__stage=Deal.Stage.REALIZATION,
+                )
+            )
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("payment term changed")
         for order in orders:
@@ -81,18 +87,67 @@ def _text(value) -> str:
     return str(value)
 
 
+def _settle(total: Decimal, planned: list, existing: dict[int, Installment]) -> dict[int, Decimal]:
+    """Each line's amount: its share of the order, except that money already paid stays
+    where it was paid; what is left of the order is shared among the other lines.
+
+    A paid installment keeps its amount; an open one already paid up to (or beyond) its
+    new share is closed at what was paid. Refused if more was paid than the order is now.
+    """
+    fixed: dict[int, Decimal] = {}
+    while True:
+        free = [p for p in planned if p.line.pk not in fixed]
+        rest = total - sum(fixed.values(), Decimal("0.00"))
+        if rest < 0:
+            paid = sum(i.paid_amount for i in existing.values())
+            raise ValidationError(
+                {
+                    "amount": [
+                        _(
+                            "%(paid)s has already been paid on this order: the amount cannot be less."
+                        )
+                        % {"paid": paid}
+                    ]
+                }
+            )
+        parts = schedule.split_amount(rest, [p.share for p in free]) if free else []
+        closed = False
+        for plan, amount in zip(free, parts, strict=True):
+            installment = existing.get(plan.line.pk)
+            if installment and (
+                installment.state == Installment.State.PAID or installment.paid_amount >= amount > 0
+            ):
+                fixed[plan.line.pk] = (
+                    installment.amount
+                    if installment.state == Installment.State.PAID
+                    else installment.paid_amount
+                )
+                closed = True
+        if not closed:
+            return {
+                **fixed,
+                **{plan.line.pk: amount for plan, amount in zip(free, parts, strict=True)},
+            }
+
+
 def schedule_sync(*, order: SupplierOrder, actor, reason: str) -> list[Installment]:
     """Bring the order's installments in line with its term, amount and dates."""
     with transaction.atomic():
+        # The lock order of every writer: the supplier order, then its installments.
+        order = (
+            SupplierOrder.objects.select_for_update(of=("self",))
+            .select_related("contract")
+            .get(pk=order.pk)
+        )
         current = list(
             Installment.objects.select_for_update()
             .filter(supplier_order=order)
             .order_by("position", "pk")
         )
-        order = SupplierOrder.objects.select_related("contract").get(pk=order.pk)
+        live = [i for i in current if i.state != Installment.State.CANCELLED]
         if order.stage == SupplierOrder.Stage.CANCELLED:
             _cancel(
-                [i for i in current if i.state == Installment.State.OPEN],
+                [i for i in live if i.state == Installment.State.OPEN],
                 actor,
                 _("the order was cancelled"),
             )
@@ -100,19 +155,19 @@ def schedule_sync(*, order: SupplierOrder, actor, reason: str) -> list[Installme
         term = term_for(order)
         lines = list(term.installments.order_by("position", "pk")) if term else []
         planned = schedule.plan(order, lines, WorkingCalendar()) if lines else []
-        by_line = {
-            i.term_installment_id: i for i in current if i.state != Installment.State.CANCELLED
-        }
         wanted = {p.line.pk for p in planned}
+        by_line = {i.term_installment_id: i for i in live if i.term_installment_id in wanted}
         stale = [
             i
-            for i in by_line.values()
-            if i.term_installment_id not in wanted and i.state == Installment.State.OPEN
+            for i in live
+            if i.state == Installment.State.OPEN and i.term_installment_id not in wanted
         ]
         _cancel(stale, actor, reason)
+        amounts = _settle(order.amount, planned, by_line)
 
-        changes, moved, result = [], [], []
+        changes, moved, paid, result = [], [], [], []
         for plan in planned:
+            amount = amounts[plan.line.pk]
             installment = by_line.get(plan.line.pk)
             if installment is None:
                 installment = Installment.objects.create(
@@ -120,7 +175,7 @@ def schedule_sync(*, order: SupplierOrder, actor, reason: str) -> list[Installme
                     term_installment=plan.line,
                     position=plan.position,
                     share=plan.share,
-                    amount=plan.amount,
+                    amount=amount,
                     currency=order.currency,
                     base_event=plan.line.base_event,
                     base_date=plan.base_date,
@@ -134,29 +189,41 @@ def schedule_sync(*, order: SupplierOrder, actor, reason: str) -> list[Installme
                 result.append(installment)  # a paid installment is never changed
                 continue
             new = {
-                "amount": max(plan.amount, installment.paid_amount),
+                "position": plan.position,
+                "share": plan.share,
+                "base_event": plan.line.base_event,
+                "amount": amount,
                 "currency": order.currency,
                 "base_date": plan.base_date,
                 "provisional": plan.provisional,
                 "due_date": plan.due_date,
                 "reminder_date": plan.reminder_date,
             }
+            if installment.paid_amount >= amount:
+                new["state"] = Installment.State.PAID
             old_due = installment.due_date
-            for field, value in new.items():
-                if getattr(installment, field) != value:
-                    changes.append(
-                        InstallmentChange(
-                            installment=installment,
-                            field=field,
-                            old_value=_text(getattr(installment, field)),
-                            new_value=_text(value),
-                            reason=reason[:200],
-                            actor=actor,
-                        )
+            changed = [
+                field for field, value in new.items() if getattr(installment, field) != value
+            ]
+            if not changed:
+                result.append(installment)
+                continue
+            for field in changed:
+                changes.append(
+                    InstallmentChange(
+                        installment=installment,
+                        field=field,
+                        old_value=_text(getattr(installment, field)),
+                        new_value=_text(new[field]),
+                        reason=reason[:200],
+                        actor=actor,
                     )
-                    setattr(installment, field, value)
+                )
+                setattr(installment, field, new[field])
             installment.save()
-            if installment.due_date != old_due:
+            if installment.state == Installment.State.PAID:
+                paid.append(installment)
+            elif installment.due_date != old_due:
                 moved.append((installment, old_due))
             result.append(installment)
         InstallmentChange.objects.bulk_create(changes)
@@ -164,6 +231,8 @@ def schedule_sync(*, order: SupplierOrder, actor, reason: str) -> list[Installme
             installments_rescheduled.send(
                 sender=Installment, moved=moved, actor=actor, reason=reason
             )
+        for installment in paid:
+            installment_paid.send(sender=Installment, installment=installment, actor=actor)
     return result
 
 

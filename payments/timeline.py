@@ -1,5 +1,6 @@
 """What payment control adds to a deal's timeline: payments recorded and due dates moved."""
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from orders.timeline import PER_SOURCE, TimelineEntry, register_timeline_source
@@ -18,7 +19,7 @@ def payments_made(deal) -> list[TimelineEntry]:
             "payment",
             _("Payment recorded: %(amount)s %(currency)s for %(installment)s, № %(reference)s")
             % {
-                "amount": payment.amount,
+                "amount": number_format(payment.amount, 2, force_grouping=True),
                 "currency": payment.installment.currency,
                 "installment": payment.installment,
                 "reference": payment.reference,
@@ -43,8 +44,8 @@ def due_dates_moved(deal) -> list[TimelineEntry]:
             _("Due date of %(installment)s: %(old)s → %(new)s")
             % {
                 "installment": change.installment,
-                "old": change.old_value or "—",
-                "new": change.new_value or "—",
+                "old": change.old_display,
+                "new": change.new_display,
             },
             change.actor,
             change.installment.get_absolute_url(),

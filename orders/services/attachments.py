@@ -1,6 +1,6 @@
+import contextlib
 import uuid
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -36,13 +36,26 @@ def attachment_store(
 
     The caller has checked that ``actor`` may attach to ``record``.
     """
+    attachment = attachment_prepare(deal=deal, upload=upload, actor=actor, category=category)
+    with attachment_saving(attachment):
+        attachment.record = record or deal
+        attachment.save()
+    return attachment
+
+
+def attachment_prepare(
+    *, deal: Deal, upload: UploadedFile, actor, category: str = Attachment.Category.OTHER
+) -> Attachment:
+    """Check the file and write it to storage, returning the row still unsaved.
+
+    A service that records the file together with a new record under a lock prepares it
+    first, so the lock is not held while the file is checked and written, and saves the
+    row inside ``attachment_saving``.
+    """
     media_type = validate_upload(upload)
-    record = record or deal
     attachment = Attachment(
         uuid=uuid.uuid4(),
         deal=deal,
-        content_type=ContentType.objects.get_for_model(record),
-        object_id=record.pk,
         category=category,
         original_name=(upload.name or "file")[-255:],
         media_type=media_type,
@@ -50,14 +63,18 @@ def attachment_store(
         sha256=sha256_of(upload),
         uploaded_by=actor,
     )
-    attachment.full_clean(exclude=["file"])
-    # The file is written before the row; if the row fails, the file is removed again,
-    # so neither exists without the other.
+    attachment.full_clean(exclude=["file", "content_type", "object_id"])
     attachment.file.save(attachment.uuid.hex, upload, save=False)
+    return attachment
+
+
+@contextlib.contextmanager
+def attachment_saving(attachment: Attachment):
+    """The block that saves a prepared attachment's row: if the block fails, the written
+    file is removed again, so neither the file nor the row exists without the other."""
     try:
         with transaction.atomic():
-            attachment.save()
-    except Exception:
+            yield attachment
+    except BaseException:
         attachment.file.delete(save=False)
         raise
-    return attachment

@@ -23,7 +23,7 @@ from orders.models import (
     SupplierOrder,
 )
 from orders.permissions import record_refusals
-from orders.services.attachments import attachment_store
+from orders.services.attachments import attachment_prepare, attachment_saving
 from orders.services.history import record_stage_changes
 from orders.signals import stage_entered
 from orders.workflow import TransitionConflict, TransitionRefused, transition_by_name, unmet_reasons
@@ -72,12 +72,13 @@ def contract_create(*, deal: Deal, actor, data: dict[str, Any]) -> Contract:
         contract.number = child_number_issue(parent=deal.realization_number, kind="C")
         contract.stage_changed_at = timezone.now()
         contract.save()
-        record_stage_changes(
+        changes = record_stage_changes(
             [(contract, "", contract.stage)],
             deal_of=lambda c: c.deal,
             actor=actor,
             comment=_("Created"),
         )
+        stage_entered.send(sender=Contract, changes=changes, actor=actor)
     return contract
 
 
@@ -156,8 +157,19 @@ def contract_transition(
 def agreement_add(
     *, contract: Contract, actor, date: datetime.date, subject: str, upload: UploadedFile
 ) -> SupplementaryAgreement:
-    """Change a signed contract the only way it can change: by a supplementary agreement."""
-    with transaction.atomic():
+    """Change a signed contract the only way it can change: by a supplementary agreement.
+
+    The file is checked and written before the contract is locked, and removed again if
+    the agreement is refused.
+    """
+    _require(actor, contract.deal, Can.MANAGE_CONTRACTS)
+    prepared = attachment_prepare(
+        deal=contract.deal,
+        upload=upload,
+        actor=actor,
+        category=Attachment.Category.SUPPLEMENTARY_AGREEMENT,
+    )
+    with attachment_saving(prepared):
         locked = _lock(contract)
         _require(actor, locked.deal, Can.MANAGE_CONTRACTS)
         if locked.stage != Contract.Stage.SIGNED:
@@ -168,13 +180,8 @@ def agreement_add(
         )
         agreement.full_clean()
         agreement.save()
-        attachment_store(
-            deal=locked.deal,
-            upload=upload,
-            actor=actor,
-            category=Attachment.Category.SUPPLEMENTARY_AGREEMENT,
-            record=agreement,
-        )
+        prepared.record = agreement
+        prepared.save()
     return agreement
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from fulfilment.roles import Can, can
+from fulfilment.templatetags.people import full_name
 from numbering.services import REALIZATION, numbers_issue
 from orders.models import Deal, StageChange
 from orders.permissions import deal_edit_refusals
@@ -40,7 +41,10 @@ HANDOVER_FIELDS = (
 def deal_create(*, actor, data: dict[str, Any]) -> Deal:
     if not can(actor, Can.CREATE_DEALS):
         raise PermissionDenied(_("You may not create deals."))
-    deal = Deal(manager=data.pop("manager", None) or actor)
+    manager = data.pop("manager", None)
+    if manager is not None and manager != actor and not can(actor, Can.EDIT_ANY_DEAL):
+        raise PermissionDenied(_("You may create deals for yourself only."))
+    deal = Deal(manager=manager or actor)
     for name in HANDOVER_FIELDS:
         if name in data:
             setattr(deal, name, data[name])
@@ -48,9 +52,11 @@ def deal_create(*, actor, data: dict[str, Any]) -> Deal:
         deal.full_clean(exclude=["stage"])
         deal.stage_changed_at = timezone.now()
         deal.save()
-        record_stage_changes(
+        changes = record_stage_changes(
             [(deal, "", deal.stage)], deal_of=lambda d: d, actor=actor, comment=_("Created")
         )
+        # Being created is entering the first stage: rules on it fire like on any other.
+        stage_entered.send(sender=Deal, changes=changes, actor=actor)
     return deal
 
 
@@ -192,7 +198,7 @@ def _conflict_message(deal: Deal) -> str:
         .select_related("actor")
         .first()
     )
-    who = (last.actor.get_full_name() or last.actor.username) if last and last.actor else None
+    who = full_name(last.actor) if last else ""
     if who:
         return _(
             "%(who)s has just moved this deal to %(stage)s. The page now shows its current state."

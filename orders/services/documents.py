@@ -10,11 +10,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
-from django.utils.translation import gettext as _
 
-from fulfilment.roles import Can, can
+from fulfilment.roles import Can
+from fulfilment.templatetags.people import full_name
 from orders.models import Contract, DocumentVersion, Specification, SupplierOrder
 from orders.pdf import render_pdf
+from orders.permissions import record_refusals
 
 Kind = DocumentVersion.Kind
 
@@ -50,9 +51,7 @@ def document_context(kind: str, record) -> dict:
         context = {
             "order": order,
             "lines": list(order.specification_lines.order_by("specification", "position")),
-            "buyer_name": (order.buyer.get_full_name() or order.buyer.username)
-            if order.buyer
-            else "",
+            "buyer_name": full_name(order.buyer),
             "number": order.number,
             "title": order.number,
         }
@@ -91,8 +90,10 @@ def document_context(kind: str, record) -> dict:
 
 def document_generate(*, record, kind: str, actor) -> DocumentVersion:
     """Render the record's document and keep it as its next version."""
-    if not can(actor, CAPABILITIES[kind]):
-        raise PermissionDenied(_("Your role does not include this work."))
+    deal = record.contract.deal if kind == Kind.SPECIFICATION else record.deal
+    refusals = record_refusals(actor, deal, CAPABILITIES[kind])
+    if refusals:
+        raise PermissionDenied(refusals[0])
     # Rendering takes a while: it happens before, and outside, the transaction that
     # takes the record's lock to number the version.
     context = document_context(kind, record)

@@ -35,6 +35,14 @@ FIELDS = (
 )
 # Dates a person may set only through the step that records the event.
 EVENT_DATES = ("shipment_date", "actual_delivery_date")
+# The dates each stage has recorded by the steps that led to it.
+_ORDERED = ("order_date",)
+RECORDED_DATES = {
+    SupplierOrder.Stage.ORDERED: _ORDERED,
+    SupplierOrder.Stage.CONFIRMED: _ORDERED,
+    SupplierOrder.Stage.SHIPPED: (*_ORDERED, "shipment_date"),
+    SupplierOrder.Stage.DELIVERED: (*_ORDERED, "actual_delivery_date"),
+}
 # The furthest a planned date may lie ahead; anything later is a typo.
 PLANNING_HORIZON = datetime.timedelta(days=3 * 366)
 
@@ -133,11 +141,12 @@ def supplier_order_create(
         order.save()
         if lines:
             order.specification_lines.set(lines)
-        record_stage_changes(
+        changes = record_stage_changes(
             [(order, "", order.stage)], deal_of=lambda o: o.deal, actor=actor, comment=_("Created")
         )
+        stage_entered.send(sender=SupplierOrder, changes=changes, actor=actor)
         supplier_order_changed.send(
-            sender=SupplierOrder, order=order, changed=list(FIELDS), actor=actor
+            sender=SupplierOrder, order=order, changed=list(FIELDS), actor=actor, created=True
         )
     return order
 
@@ -164,6 +173,18 @@ def supplier_order_update(
         for name in FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
+        for name in RECORDED_DATES.get(locked.stage, ()):
+            # A date recorded by a step can be corrected, not erased: the step happened.
+            if before[name] is not None and getattr(locked, name) is None:
+                field = _label(locked, name).capitalize()
+                raise ValidationError(
+                    {
+                        name: _(
+                            "%(field)s was recorded with its step: correct it, do not erase it."
+                        )
+                        % {"field": field}
+                    }
+                )
         for name in EVENT_DATES:
             # An event date can be corrected once the event happened, not set ahead of it.
             if before[name] is None and getattr(locked, name) is not None:
@@ -180,7 +201,7 @@ def supplier_order_update(
         changed = [name for name in FIELDS if getattr(locked, name) != before[name]]
         if changed:
             supplier_order_changed.send(
-                sender=SupplierOrder, order=locked, changed=changed, actor=actor
+                sender=SupplierOrder, order=locked, changed=changed, actor=actor, created=False
             )
     return locked
 

@@ -1,13 +1,13 @@
 """Counterparty pages."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fulfilment.roles import Can, can
+from fulfilment.roles import Can, can, capability_required
 from orders import selectors, services
 from orders.forms import CounterpartyFilterForm, CounterpartyForm
 from orders.models import Counterparty
@@ -15,9 +15,8 @@ from orders.views.common import add_service_errors
 
 
 @require_GET
+@capability_required(Can.VIEW_COUNTERPARTIES)
 def counterparty_list(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Can.VIEW_COUNTERPARTIES):
-        raise PermissionDenied
     form = CounterpartyFilterForm(request.GET or None)
     text, kind = "", ""
     if form.is_valid():
@@ -33,9 +32,8 @@ def counterparty_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@capability_required(Can.EDIT_COUNTERPARTIES)
 def counterparty_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not can(request.user, Can.EDIT_COUNTERPARTIES):
-        raise PermissionDenied
     counterparty = get_object_or_404(Counterparty, pk=pk) if pk else None
     form = CounterpartyForm(request.POST or None, instance=counterparty)
     if request.method == "POST" and form.is_valid():

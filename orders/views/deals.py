@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fulfilment.roles import Can, can
+from fulfilment.roles import Can, can, capability_required
 from orders import selectors, services
 from orders.forms import (
     AttachmentForm,
@@ -77,9 +77,8 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@capability_required(Can.CREATE_DEALS)
 def deal_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Can.CREATE_DEALS):
-        raise PermissionDenied
     choose_manager = can(request.user, Can.EDIT_ANY_DEAL)
     form = DealCreateForm(request.POST or None, choose_manager=choose_manager)
     if request.method == "POST" and form.is_valid():

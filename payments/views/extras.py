@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -11,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from fulfilment.roles import Can, can
+from fulfilment.roles import Can, capability_required
 from orders.pdf import render_pdf
 from payments import documents, exports, feeds, selectors
 from payments.forms import QueueFilterForm
@@ -25,15 +24,10 @@ EXPORT_FORMATS = {
 }
 
 
-def _require_view(request: HttpRequest) -> None:
-    if not can(request.user, Can.VIEW_PAYMENTS):
-        raise PermissionDenied
-
-
 @require_GET
+@capability_required(Can.VIEW_PAYMENTS)
 def queue_export(request: HttpRequest) -> HttpResponse:
     """Every row the queue shows for the same filters, as CSV or XLSX."""
-    _require_view(request)
     kind = request.GET.get("format", "csv")
     if kind not in EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Unknown export format."))
@@ -50,9 +44,9 @@ def queue_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@capability_required(Can.VIEW_PAYMENTS)
 def calendar_feed_page(request: HttpRequest) -> HttpResponse:
     """The user's secret calendar address: make it, make a new one, or switch it off."""
-    _require_view(request)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create":
@@ -94,6 +88,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
+@capability_required(Can.VIEW_PAYMENTS)
 def payment_request_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The payment request of one installment, rendered now and not stored."""
     installment = get_object_or_404(
@@ -102,7 +97,6 @@ def payment_request_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    _require_view(request)
     # Rendering is slow: it runs here, outside any transaction.
     with translation.override(settings.LANGUAGE_CODE):
         context = documents.payment_request_context(installment, requested_by=request.user)

@@ -8,18 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fulfilment.roles import Can, can
+from fulfilment.roles import Can, can, capability_required
+from orders.models import SupplierOrder
+from orders.permissions import record_refusals
 from orders.selectors import supplier_orders_visible_to
 from payments import selectors, services
 from payments.charts import outgoing_chart_svg
 from payments.forms import PaymentForm, QueueFilterForm, TermChoiceForm
 from payments.links import installment_links
 from payments.models import Installment
-
-
-def _require_view(request: HttpRequest) -> None:
-    if not can(request.user, Can.VIEW_PAYMENTS):
-        raise PermissionDenied
 
 
 def _decorate(request: HttpRequest, installments: list[Installment]) -> None:
@@ -37,12 +34,12 @@ def _decorate(request: HttpRequest, installments: list[Installment]) -> None:
 
 
 @require_GET
+@capability_required(Can.VIEW_PAYMENTS)
 def payment_queue(request: HttpRequest) -> HttpResponse:
-    _require_view(request)
     form = QueueFilterForm(request.GET or None)
     filters = form.filters()
     installments = selectors.queue_installments(user=request.user, **filters)
-    sections = selectors.queue_sections(installments)
+    sections = selectors.queue_sections(installments, status=filters.get("status", ""))
     _decorate(request, [row for section in sections for row in section.rows])
     monday, weeks, totals = selectors.outgoing_by_week(
         selectors.queue_installments(user=request.user)
@@ -80,9 +77,9 @@ def _row(
 
 
 @require_http_methods(["GET", "POST"])
+@capability_required(Can.VIEW_PAYMENTS)
 def installment_pay(request: HttpRequest, pk: int) -> HttpResponse:
     """The in-place payment form of a queue row (GET shows it, POST records the payment)."""
-    _require_view(request)
     installment = _visible_installment(request, pk)
     if request.method == "GET":
         return _row(request, installment, PaymentForm(installment=installment))
@@ -111,6 +108,7 @@ def installment_pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@capability_required(Can.VIEW_PAYMENTS)
 def installment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     installment = _visible_installment(request, pk)
     _decorate(request, [installment])
@@ -131,9 +129,16 @@ def installment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def order_term_choose(request: HttpRequest, order_pk: int) -> HttpResponse:
-    order = get_object_or_404(supplier_orders_visible_to(request.user), pk=order_pk)
+    order = get_object_or_404(
+        supplier_orders_visible_to(request.user).select_related("deal"), pk=order_pk
+    )
     form = TermChoiceForm(request.POST)
-    if form.is_valid():
+    refusals = record_refusals(request.user, order.deal, Can.CHOOSE_PAYMENT_TERMS)
+    if not refusals and order.stage in (SupplierOrder.Stage.CLOSED, SupplierOrder.Stage.CANCELLED):
+        refusals = [_("A closed or cancelled order keeps its schedule.")]
+    if refusals:
+        messages.error(request, refusals[0])
+    elif form.is_valid():
         try:
             services.term_assign(
                 term=form.cleaned_data["term"], supplier_order=order, actor=request.user
@@ -165,6 +170,8 @@ def supplier_order_payments_panel(request: HttpRequest, order) -> dict:
 
 
 def deal_payments_panel(request: HttpRequest, deal) -> dict | None:
+    if not can(request.user, Can.VIEW_PAYMENTS):
+        return None
     installments = selectors.deal_installments(deal)
     if not installments:
         return None

@@ -31,3 +31,14 @@ def test_an_inactive_user_may_do_nothing():
 
 def test_a_superuser_may_do_everything():
     assert capabilities_of(UserFactory(is_superuser=True)) == frozenset(Can)
+
+
+def test_the_menu_shows_each_role_its_pages(client_of, accountant, manager, buyer):
+    def menu(user) -> str:
+        page = client_of(user).get("/tasks/").content.decode()
+        return page.split('class="mainnav"')[1].split("</nav>")[0]
+
+    assert "/payments/" in menu(accountant)
+    assert "/payments/" not in menu(manager)
+    assert "/supplier-orders/" in menu(buyer)
+    assert "/supplier-orders/" not in menu(manager)

@@ -113,7 +113,9 @@ def test_a_signed_contract_takes_a_supplementary_agreement_with_its_file(legal_c
     )
 
 
-def test_a_draft_contract_takes_no_supplementary_agreement(legal_clerk):
+def test_a_draft_contract_takes_no_supplementary_agreement_and_keeps_no_file(
+    legal_clerk, settings
+):
     with pytest.raises(PermissionDenied, match="edited directly"):
         services.agreement_add(
             contract=ContractFactory(),
@@ -122,6 +124,9 @@ def test_a_draft_contract_takes_no_supplementary_agreement(legal_clerk):
             subject="—",
             upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"),
         )
+    assert not Attachment.objects.exists()
+    stored = [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
+    assert stored == []
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from tests.factories import (
     SupplierFactory,
     SupplierOrderFactory,
 )
+from tests.fulfilment.factories import RuleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,44 @@ def test_an_event_date_is_set_by_its_step_not_by_editing(buyer):
         services.supplier_order_update(
             order=order, actor=buyer, data={"actual_delivery_date": D(2026, 3, 1)}
         )
+
+
+def test_a_date_recorded_by_a_step_is_corrected_not_erased(buyer):
+    order = SupplierOrderFactory(
+        stage="delivered", order_date=D(2026, 3, 2), actual_delivery_date=D(2026, 3, 5)
+    )
+    with pytest.raises(ValidationError, match="correct it, do not erase it") as refused:
+        services.supplier_order_update(
+            order=order, actor=buyer, data={"actual_delivery_date": None}
+        )
+    assert list(refused.value.message_dict) == ["actual_delivery_date"]
+    order.refresh_from_db()
+    assert order.actual_delivery_date == D(2026, 3, 5)
+
+    services.supplier_order_update(
+        order=order, actor=buyer, data={"actual_delivery_date": D(2026, 3, 4)}
+    )
+    order.refresh_from_db()
+    assert order.actual_delivery_date == D(2026, 3, 4)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_rule_on_the_first_stage_fires_when_the_order_is_made(buyer, departments):
+    """A new order enters its first stage, draft, without any step: rules on it fire too."""
+    RuleFactory(
+        trigger_kind="orders.supplierorder",
+        trigger_stage="draft",
+        department=departments["procurement"],
+        title_template="Request the supplier's confirmation of {number}",
+    )
+    order = create(DealInRealizationFactory(), buyer)
+    task = Task.objects.get(department__code="procurement")
+    assert (task.title, task.record) == (
+        f"Request the supplier's confirmation of {order.number}",
+        order,
+    )
+    entry = StageChange.objects.get(object_id=order.pk, target="draft")
+    assert entry.source == ""
 
 
 def test_a_delivered_order_cannot_be_cancelled(buyer):

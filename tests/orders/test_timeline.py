@@ -9,7 +9,10 @@ from fulfilment.handover.models import Task
 from orders import services
 from orders.models import Deal
 from orders.timeline import deal_timeline
+from payments.models import PaymentTerm
+from payments.services import payment_record, term_assign
 from tests.factories import DealFactory, SupplierFactory
+from tests.fulfilment.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,25 +62,33 @@ def test_the_timeline_shows_every_kind_of_event_newest_first(
 
 @pytest.mark.parametrize("records", [1, 12])
 def test_the_deal_card_runs_the_same_queries_for_few_and_many_records(
-    client_of, manager, buyer, legal_clerk, records, django_assert_num_queries
+    client_of, manager, director, buyer, legal_clerk, accountant, records, django_assert_num_queries
 ):
     deal = realized(manager)
+    term = PaymentTerm.objects.get(installments__base_event="delivery", installments__share=100)
     for _ in range(records):
         order = services.supplier_order_create(
-            deal=deal, actor=buyer, data={"supplier": SupplierFactory(), "amount": 1000}
+            deal=deal,
+            actor=buyer,
+            data={"supplier": SupplierFactory(), "amount": 1000, "planned_delivery_date": timezone.localdate()},
         )
-        services.supplier_order_transition(order=order, name="cancel", actor=buyer, comment="—")
+        term_assign(term=term, supplier_order=order, actor=accountant)
+        payment_record(
+            installment=order.installments.get(), amount=10, paid_on=timezone.localdate(), reference="1", actor=accountant
+        )
         contract = services.contract_create(
             deal=deal, actor=legal_clerk, data={"counterparty": order.supplier, "subject": "—"}
         )
         services.document_generate(record=contract, kind="contract", actor=legal_clerk)
-    client = client_of(manager)
-    # The deal card with its panels (tasks, contracts, supplier orders, payments,
+        TaskFactory(deal=deal)
+    client = client_of(director)  # the director sees every panel, payments included
+    # The deal card with its panels (plan, tasks, contracts, supplier orders, payments,
     # documents) and a timeline gathered from every source, whatever their sizes.
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(26):
         response = client.get(deal.get_absolute_url())
     html = response.content.decode()
-    assert html.count("/SO-") >= records
+    assert html.count('id="deal-payments"') == 1
+    assert html.count("Payment recorded") == records
     assert html.count("Document generated") == records
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from orders import services as order_services
 from payments.models import Installment, InstallmentChange, PaymentTerm, TermAssignment
@@ -95,6 +96,25 @@ def test_the_actual_delivery_date_moves_the_due_date_and_the_change_is_recorded(
     )
     assert changes["due_date"].reason == "actual delivery date entered"
     assert changes["due_date"].actor == buyer
+    with translation.override("ru"):
+        due = changes["due_date"]
+        assert (due.field_label, due.old_display, due.new_display) == (
+            "срок оплаты",
+            "20 апреля 2026 г.",
+            "27 апреля 2026 г.",
+        )
+        assert changes["provisional"].new_display == "нет"
+
+
+def test_a_changed_amount_reads_in_the_readers_locale(order, buyer):
+    order_services.supplier_order_update(
+        order=order, actor=buyer, data={"amount": Decimal("2000000.00")}
+    )
+    change = InstallmentChange.objects.get(installment__position=1, field="amount")
+    with translation.override("en"):
+        assert (change.old_display, change.new_display) == ("300,000.00", "600,000.00")
+    with translation.override("ru"):
+        assert change.new_display == "600\xa0000,00"
 
 
 def test_a_new_order_amount_is_spread_again_and_recorded(order, buyer):
@@ -125,7 +145,27 @@ def test_a_paid_installment_is_never_changed(order, buyer, accountant):
     )
     prepayment.refresh_from_db()
     assert (prepayment.amount, prepayment.state) == (Decimal("300000.00"), "paid")
-    assert schedule(order)[1].amount == Decimal("1400000.00")
+    # What the paid part does not cover is the balance: the parts still make the order.
+    assert schedule(order)[1].amount == Decimal("1700000.00")
+
+
+def test_money_paid_beyond_a_new_share_closes_that_installment(order, buyer, accountant):
+    prepayment, balance = schedule(order)
+    with time_machine.travel(NOW, tick=False):
+        payment_record(installment=prepayment, amount=Decimal("200000.00"), paid_on=D(2026, 3, 2), reference="п/п 5", actor=accountant)
+    order_services.supplier_order_update(order=order, actor=buyer, data={"amount": Decimal("500000.00")})
+    prepayment, balance = schedule(order)
+    assert (prepayment.amount, prepayment.state) == (Decimal("200000.00"), "paid")
+    assert (balance.amount, balance.state) == (Decimal("300000.00"), "open")
+
+
+def test_an_order_amount_below_what_was_paid_is_refused(order, buyer, accountant):
+    with time_machine.travel(NOW, tick=False):
+        payment_record(installment=schedule(order)[0], amount=Decimal("300000.00"), paid_on=D(2026, 3, 2), reference="п/п 6", actor=accountant)
+    with pytest.raises(ValidationError, match="300000.00 has already been paid"):
+        order_services.supplier_order_update(order=order, actor=buyer, data={"amount": Decimal("100000.00")})
+    order.refresh_from_db()
+    assert order.amount == Decimal("1000000.01")
 
 
 def test_cancelling_the_order_cancels_its_unpaid_installments(order, buyer):

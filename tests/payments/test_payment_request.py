@@ -165,12 +165,14 @@ def test_without_an_invoice_or_a_contract_the_purpose_names_the_order(deal):
     assert payment_purpose(installment(order)) == "Payment, order R-2026-00042/SO-7, VAT 0 %"
 
 
-def test_a_manager_who_cannot_see_the_deal_gets_not_found(client_of, other_manager, deal):
+def test_a_manager_of_another_deal_is_refused_without_learning_the_installment_exists(
+    client_of, other_manager, deal
+):
     order = SupplierOrderFactory(deal=deal)
+    client = client_of(other_manager)
 
-    response = client_of(other_manager).get(url(installment(order)))
-
-    assert response.status_code == 404
+    assert client.get(url(installment(order))).status_code == 403
+    assert client.get("/installments/999999/request.pdf").status_code == 403
 
 
 def test_the_deals_own_manager_without_payments_is_refused(client_of, manager, deal):

@@ -2,14 +2,26 @@
 
 import datetime
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from fulfilment.handover import date_rules
+from orders.models import Attachment, DocumentVersion
+from orders.services import attachment_store
 from payments.models import Installment, Payment
 from payments.services import payment_record
-from tests.factories import DealInRealizationFactory, SupplierFactory, SupplierOrderFactory
+from tests.factories import (
+    ContractFactory,
+    DealInRealizationFactory,
+    SpecificationFactory,
+    SupplierFactory,
+    SupplierOrderFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +45,37 @@ def installment(
         due_date=due,
         reminder_date=due - datetime.timedelta(days=5),
         **fields,
+    )
+
+
+def with_a_full_pack(row: Installment, actor) -> None:
+    """Give the row's order a signed contract with its PDF and a specification, and the
+    supplier's invoice: everything the row's pack lists."""
+    order = row.supplier_order
+    contract = ContractFactory(deal=order.deal, counterparty=order.supplier, stage="signed")
+    SpecificationFactory(contract=contract)
+    order.contract = contract
+    order.save(update_fields=["contract"])
+    DocumentVersion.objects.create(
+        uuid=uuid.uuid4(),
+        deal=order.deal,
+        record=contract,
+        kind=DocumentVersion.Kind.CONTRACT,
+        version=1,
+        number=contract.number,
+        record_state="signed",
+        file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="contract.pdf"),
+        size=15,
+        pages=1,
+        sha256="0" * 64,
+        created_by=actor,
+    )
+    attachment_store(
+        deal=order.deal,
+        upload=SimpleUploadedFile("invoice.pdf", b"%PDF-1.7\n%%EOF\n"),
+        actor=actor,
+        category=Attachment.Category.SUPPLIER_INVOICE,
+        record=order,
     )
 
 
@@ -93,11 +136,16 @@ def test_the_queue_runs_the_same_queries_for_few_and_many_rows(
 ):
     with time_machine.travel(NOW, tick=False):
         for n in range(count):
-            installment(due=TODAY + datetime.timedelta(days=n % 20 - 5))
+            row = installment(due=TODAY + datetime.timedelta(days=n % 20 - 5))
+            if n % 2:
+                with_a_full_pack(row, accountant)
+        # Reminder tasks for the rows whose reminder date has come: each row links its task.
+        assert date_rules.payment_reminders_create(today=TODAY) > 0
         client = client_of(accountant)
         # session, user, roles, departments; per section its totals and its rows (3 × 2);
-        # the packs and the reminder links for all rows at once; the chart; the suppliers
-        with django_assert_num_queries(14):
+        # for all rows at once the packs (specifications, documents, files) and the
+        # reminder links (2); the chart; the suppliers
+        with django_assert_num_queries(16):
             response = client.get("/payments/")
     assert response.content.decode().count('class="installment') == count
 
@@ -162,6 +210,21 @@ def test_the_queue_is_for_accounting_finance_and_the_director(
     assert client_of(buyer).get("/payments/").status_code == 403
     assert client_of(accountant).get("/payments/").status_code == 200
     assert client_of(director).get("/payments/").status_code == 200
+
+
+def test_the_manager_of_the_deal_opens_no_installment_of_it(client_of, manager, accountant):
+    """The deal's own manager sees its orders, but the payment pages are accounting's."""
+    order = SupplierOrderFactory(deal=DealInRealizationFactory(manager=manager))
+    row = installment(due=TODAY, order=order)
+    client = client_of(manager)
+    for url in (
+        row.get_absolute_url(),
+        f"/installments/{row.pk}/pay/",
+        f"/installments/{row.pk}/request.pdf",
+        "/payments/export/?format=csv",
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client_of(accountant).get(row.get_absolute_url()).status_code == 200
 
 
 @time_machine.travel(NOW, tick=False)
