@@ -11,6 +11,8 @@ def navigation(request) -> dict:
     return {
         "nav_roles": sorted(role.label for role in roles_of(user)),
         "nav_counterparties": Can.VIEW_COUNTERPARTIES in capabilities,
+        "nav_payments": Can.VIEW_PAYMENTS in capabilities,
+        "nav_tower": Can.VIEW_CONTROL_TOWER in capabilities,
         "nav_queue": bool(department_ids(user)) or Can.VIEW_ALL_TASKS in capabilities,
         "nav_supplier_orders": bool(
             capabilities

@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "numbering",
     "orders",
     "payments",
@@ -241,6 +245,55 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every rendering step at INFO; only its warnings matter here.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+}
+
+# --- The API ----------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    # Other systems send "Authorization: Token <key>" (tokens are made and revoked in the
+    # admin); the browser's session works too.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "fulfilment.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [],
+    # JSON in, JSON out; the documentation pages are the API's browsable face.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The services' ValidationError, refused steps (409) and hidden objects (404) as JSON.
+    "EXCEPTION_HANDLER": "fulfilment.api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Order fulfilment API",
+    "DESCRIPTION": "Deals, supplier orders, contracts, tasks and payments, with the same rules as the pages.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    # Request bodies get their own components: read-only fields never look writable.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Each state machine's stages under its own name (they share the field name "stage").
+    "ENUM_NAME_OVERRIDES": {
+        "DealStageEnum": "orders.models.Deal.Stage",
+        "SupplierOrderStageEnum": "orders.models.SupplierOrder.Stage",
+        "ContractStageEnum": "orders.models.Contract.Stage",
+        "TaskStatusEnum": "fulfilment.handover.models.Task.Status",
+        "CounterpartyKindEnum": "orders.models.Counterparty.Kind",
+        "ContractKindEnum": "orders.models.Contract.Kind",
+        "InstallmentStateEnum": "payments.models.Installment.State",
+        "InstallmentStatusEnum": "payments.models.Installment.Status",
+        "CurrencyEnum": "orders.models.Currency",
+        "VatRateEnum": "orders.vat.VatRate",
+        "IncotermsEnum": "orders.models.Incoterms",
+        "BaseEventEnum": "payments.models.BaseEvent",
+    },
+    # The documentation pages are served from the package's own static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- The product ----------------------------------------------------------------------

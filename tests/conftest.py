@@ -15,6 +15,13 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def _chromium() -> bool:
+    return os.access(CHROMIUM, os.X_OK)
+
+
 def _redis() -> bool:
     from django.conf import settings
 
@@ -24,13 +31,14 @@ def _redis() -> bool:
 def pytest_collection_modifyitems(config, items):
     """Skip service-bound tests where the service is not configured, with the reason.
 
-    CI sets REQUIRE_SERVICES=1 for its PostgreSQL + Redis run: there a missing service
-    is an error, so those tests can never be skipped silently.
+    CI sets REQUIRE_SERVICES=1 for its PostgreSQL + Redis run (and installs Chromium):
+    there a missing service is an error, so those tests can never be skipped silently.
     """
     required = os.environ.get("REQUIRE_SERVICES") == "1"
     checks = {
         "postgres": (_postgres, "needs PostgreSQL: set DATABASE_URL=postgres://..."),
         "redis": (_redis, "needs Redis: set CELERY_BROKER_URL=redis://..."),
+        "browser": (_chromium, f"needs Chromium at {CHROMIUM} (apt-get install chromium)"),
     }
     for item in items:
         for marker, (available, reason) in checks.items():

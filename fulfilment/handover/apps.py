@@ -13,12 +13,17 @@ class HandoverConfig(AppConfig):
         from fulfilment.handover import receivers  # noqa: F401 - connects the signal receivers
         from fulfilment.handover.links import reminder_links
         from fulfilment.handover.timeline import register_sources
-        from fulfilment.handover.views import deal_tasks_panel
+        from fulfilment.handover.views.tasks import deal_tasks_panel
         from orders.panels import DealPanel, register_deal_panel
         from payments.links import register_installment_linker
 
         register_sources()
         register_installment_linker("reminders", reminder_links)
+        from fulfilment.handover.plan import deal_plan_panel
+
+        register_deal_panel(
+            DealPanel("plan", "handover/partials/deal_plan.html", deal_plan_panel, order=5)
+        )
         register_deal_panel(
             DealPanel(
                 name="tasks",

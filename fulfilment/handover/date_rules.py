@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from fulfilment.calendar import WorkingCalendar
 from fulfilment.handover.models import (
     Department,
     LateDeliveryAlert,
@@ -97,8 +98,11 @@ def payment_reminders_create(*, today: datetime.date | None = None, batch: int =
     today = today or timezone.localdate()
 
     def one_batch(today: datetime.date) -> int | None:
+        # Locked, skipping rows another transaction holds (a due date being moved right
+        # now, another run's batch): those are picked up by the next run.
         candidates = list(
             payment_selectors.installments_to_remind(today)
+            .select_for_update(skip_locked=True, of=("self",))
             .exclude(
                 Exists(
                     PaymentReminder.objects.filter(
@@ -215,7 +219,7 @@ def payment_escalations_create(*, today: datetime.date | None = None, batch: int
                     description=_(
                         "The installment is past its due date and not paid. Accounting has its reminder task."
                     ),
-                    deadline=_end_of(today),
+                    deadline=_end_of(WorkingCalendar().next_working_day(today)),
                     assignee=director,
                     department=accounting,
                 )
@@ -285,7 +289,7 @@ def late_deliveries_flag(*, today: datetime.date | None = None, batch: int = BAT
                     description=_(
                         "Find out when the goods arrive and enter the new planned date, or the actual delivery date."
                     ),
-                    deadline=_end_of(today + datetime.timedelta(days=1)),
+                    deadline=_end_of(WorkingCalendar().next_working_day(today)),
                     assignee=assigner.least_loaded(procurement, prefer=order.buyer),
                     department=procurement,
                 )
@@ -320,7 +324,7 @@ def reminders_follow_due_dates(
     """A moved due date moves the open reminder's deadline (recorded) instead of a new task."""
     for installment, old_due in moved:
         reminder = (
-            PaymentReminder.objects.select_for_update()
+            PaymentReminder.objects.select_for_update(of=("self", "task"))
             .filter(installment=installment, due_date=old_due, task__status__in=Task.OPEN_STATUSES)
             .select_related("task", "installment__supplier_order__supplier")
             .first()
@@ -329,7 +333,9 @@ def reminders_follow_due_dates(
             continue
         task = reminder.task
         if installment.due_date is None:
+            # No due date any more: no reminder either; a date that comes back brings a new one.
             tasks_close([task], name="cancel", actor=actor, note=reason)
+            reminder.delete()
             continue
         if PaymentReminder.objects.filter(
             installment=installment, due_date=installment.due_date

@@ -6,9 +6,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fulfilment.handover import tower
 from fulfilment.handover.models import Department, Task
-from fulfilment.handover.selectors import people
+from fulfilment.handover.selectors import people_seeing
 from fulfilment.handover.triggers import TRIGGERS
+from orders.forms import DateInput, PersonChoiceField
+from orders.models import Counterparty
+from orders.selectors import managers
 
 
 class TaskActionForm(forms.Form):
@@ -28,11 +32,6 @@ class CommentForm(forms.Form):
     )
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user) -> str:
-        return user.get_full_name() or user.get_username()
-
-
 class AssignForm(forms.Form):
     assignee = PersonChoiceField(
         label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody (the queue)")
@@ -50,9 +49,9 @@ class AssignForm(forms.Form):
 class ParticipantForm(forms.Form):
     user = PersonChoiceField(label=_("Bring in"), queryset=None)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, deal, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people()
+        self.fields["user"].queryset = people_seeing(deal)
 
 
 class TaskFilterForm(forms.Form):
@@ -78,7 +77,7 @@ class NewTaskForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due"), widget=DateInput())
 
     def clean_due_date(self) -> datetime.date:
         due = self.cleaned_data["due_date"]
@@ -98,3 +97,60 @@ class PreviewForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = TRIGGERS["orders.deal"].stages
+
+
+class TowerFilterForm(forms.Form):
+    manager = forms.ModelChoiceField(
+        label=_("Manager"),
+        queryset=None,
+        required=False,
+        empty_label=_("All managers"),
+    )
+    customer = forms.ModelChoiceField(
+        label=_("Customer"),
+        queryset=None,
+        required=False,
+        empty_label=_("All customers"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *tower.STATUS_LABELS.items()],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("status", _("status, red first")),
+            ("-days", _("longest in realization")),
+            ("number", _("number")),
+            ("customer", _("customer")),
+            ("manager", _("manager")),
+            ("next_payment", _("next payment")),
+            ("next_delivery", _("next delivery")),
+        ],
+    )
+    flag = forms.CharField(required=False, widget=forms.HiddenInput)
+    department = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    currency = forms.CharField(required=False, max_length=3, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = managers()
+        self.fields["customer"].queryset = (
+            Counterparty.objects.filter(deals__stage="realization").distinct().order_by("name")
+        )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "manager_id": data["manager"].pk if data["manager"] else None,
+            "customer_id": data["customer"].pk if data["customer"] else None,
+            "status": data["status"],
+            "flag": data["flag"],
+            "department_id": data["department"],
+            "currency": data["currency"],
+            "sort": data["sort"] or "status",
+        }

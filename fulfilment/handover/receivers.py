@@ -15,7 +15,7 @@ from payments.signals import installment_paid, installments_cancelled, installme
 
 @receiver(stage_entered, dispatch_uid="handover-fire-rules")
 def create_tasks_for_stage_entries(sender, changes, actor=None, **kwargs) -> None:
-    fire_rules(changes=changes, actor=actor)
+    fire_rules(changes=changes)
 
 
 @receiver(stage_entered, dispatch_uid="handover-cancel-lost")
@@ -23,11 +23,12 @@ def cancel_tasks_of_lost_deals(sender, changes, actor=None, **kwargs) -> None:
     """Nobody should keep working for a deal that was lost."""
     if sender is not Deal:
         return
-    lost = [change.object_id for change in changes if change.target == Deal.Stage.LOST]
+    lost_changes = [change for change in changes if change.target == Deal.Stage.LOST]
+    lost = [change.object_id for change in lost_changes]
     if lost:
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("The deal was lost.")
-        tasks_cancel_for_deals(deal_ids=lost, actor=actor, reason=reason)
+        tasks_cancel_for_deals(deal_ids=lost, actor=actor, reason=reason, keep_entries=lost_changes)
 
 
 @receiver(installments_rescheduled, dispatch_uid="handover-reminders-follow")

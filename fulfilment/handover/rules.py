@@ -127,7 +127,9 @@ def _plan(
     calendar: WorkingCalendar,
     assigner: Assigner,
 ) -> PlannedTask:
-    context = trigger.context(record)
+    # Placeholders read in the company's language whoever's request fires the rule.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = trigger.context(record)
     deal = trigger.deal_of(record)
     return PlannedTask(
         rule=rule,
@@ -142,8 +144,12 @@ def _plan(
     )
 
 
-def fire_rules(*, changes: Sequence[StageChange], actor=None) -> list[Task]:
-    """Create the tasks the active rules call for, for a batch of stage entries."""
+def fire_rules(*, changes: Sequence[StageChange]) -> list[Task]:
+    """Create the tasks the active rules call for, for a batch of stage entries.
+
+    The tasks are the rule's, not the person's who moved the record: they are written
+    with no creator, and their history says the system created them.
+    """
     if not changes:
         return []
     trigger = trigger_for_model(type(changes[0].record))
@@ -273,7 +279,7 @@ def notify_new_tasks(tasks: Sequence[Task]) -> None:
         )
 
 
-def fire_successors(*, task: Task, actor) -> list[Task]:
+def fire_successors(*, task: Task) -> list[Task]:
     """The predecessor ``task`` is done: make the tasks of the rules waiting for it."""
     if task.rule_id is None or task.entry_id is None:
         return []

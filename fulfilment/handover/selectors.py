@@ -11,9 +11,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fulfilment.handover.models import Department, Rule, RuleFiring, Task, TaskComment
+from fulfilment.handover.models import Department, RuleFiring, Task, TaskComment
 from fulfilment.handover.permissions import can_see_all_tasks, department_ids
+from fulfilment.roles import PERMISSIONS, Can
 from orders.models import Attachment
+from payments.models import Installment
+from payments.selectors import payment_packs
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:
@@ -157,11 +160,18 @@ def task_attachments(task: Task) -> QuerySet[Attachment]:
     ).select_related("uploaded_by")
 
 
-def people() -> QuerySet:
-    """Everyone who can be brought into a task."""
+def people_seeing(deal) -> QuerySet:
+    """The active users who may open ``deal``: the only ones a task on it can be shown to."""
+    roles = [
+        role.value
+        for role, capabilities in PERMISSIONS.items()
+        if Can.VIEW_ALL_DEALS in capabilities
+        or (deal.realization_number and Can.VIEW_REALIZATION_DEALS in capabilities)
+    ]
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__isnull=False)
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name__in=roles) | Q(is_superuser=True) | Q(pk=deal.manager_id))
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -171,5 +181,10 @@ def deal_firings(deal) -> QuerySet[RuleFiring]:
     return RuleFiring.objects.filter(deal=deal).select_related("rule", "task")
 
 
-def active_rules() -> QuerySet[Rule]:
-    return Rule.objects.filter(active=True)
+def task_payment_pack(task: Task) -> dict | None:
+    """What a payment task shows of its installment: the installment and its pack of
+    documents as they stand now; None for any other task."""
+    if task.content_type_id != ContentType.objects.get_for_model(Installment).pk:
+        return None
+    installment = Installment.objects.select_related("supplier_order").get(pk=task.object_id)
+    return {"installment": installment, "items": payment_packs([installment])[installment.pk]}

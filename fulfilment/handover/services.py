@@ -1,8 +1,9 @@
 """Every write to tasks: status changes, taking and assigning, comments, new tasks, overdue notices.
 
-Each service locks the task row (the one place tasks are locked, always before any
-other row it touches), checks the actor against ``permissions``, records a TaskEvent in
-the same transaction, and queues mail through the outbox.
+Each service locks the task row before any other row it touches, checks the actor
+against ``permissions``, records a TaskEvent in the same transaction, and queues mail
+through the outbox. (``date_rules`` closes payment tasks on the system's behalf the
+same way: lock, change, record.)
 """
 
 import datetime
@@ -18,7 +19,9 @@ from django_fsm import can_proceed
 from fulfilment.handover import rules
 from fulfilment.handover.models import Department, Task, TaskComment, TaskEvent
 from fulfilment.handover.permissions import department_ids, task_refusals
+from fulfilment.handover.selectors import people_seeing
 from fulfilment.outbox import Mail, outbox_queue
+from fulfilment.templatetags.people import full_name
 from orders.models import Attachment
 from orders.services import attachment_store
 from orders.workflow import TransitionConflict, TransitionRefused, transition_by_name, unmet_reasons
@@ -33,10 +36,6 @@ def _lock(task: Task) -> Task:
         )
     except Task.DoesNotExist:
         raise TransitionConflict(_("This task no longer exists.")) from None
-
-
-def _user_label(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
 
 
 def task_transition(
@@ -78,7 +77,7 @@ def task_transition(
             note=comment.strip(),
         )
         if locked.status == Task.Status.DONE:
-            rules.fire_successors(task=locked, actor=actor)
+            rules.fire_successors(task=locked)
     return locked
 
 
@@ -96,7 +95,7 @@ def task_take(*, task: Task, actor) -> Task:
         locked.assignee = actor
         locked.save(update_fields=["assignee", "updated_at"])
         TaskEvent.objects.create(
-            task=locked, kind=TaskEvent.Kind.ASSIGNED, actor=actor, new_value=_user_label(actor)
+            task=locked, kind=TaskEvent.Kind.ASSIGNED, actor=actor, new_value=full_name(actor)
         )
     return locked
 
@@ -117,7 +116,7 @@ def task_assign(*, task: Task, assignee, actor) -> Task:
             )
         if locked.assignee_id == (assignee.pk if assignee else None):
             return locked
-        old = _user_label(locked.assignee)
+        old = full_name(locked.assignee)
         locked.assignee = assignee
         locked.save(update_fields=["assignee", "updated_at"])
         TaskEvent.objects.create(
@@ -125,7 +124,7 @@ def task_assign(*, task: Task, assignee, actor) -> Task:
             kind=TaskEvent.Kind.ASSIGNED,
             actor=actor,
             old_value=old,
-            new_value=_user_label(assignee),
+            new_value=full_name(assignee),
         )
         if assignee is not None and assignee.email:
             with translation.override(settings.LANGUAGE_CODE):
@@ -137,7 +136,7 @@ def task_assign(*, task: Task, assignee, actor) -> Task:
                             subject=locked.title,
                             body=_("%(who)s gave you a task: %(title)s\n\n%(url)s\n")
                             % {
-                                "who": _user_label(actor),
+                                "who": full_name(actor),
                                 "title": locked.title,
                                 "url": settings.SITE_URL + locked.get_absolute_url(),
                             },
@@ -152,6 +151,11 @@ def task_participant_add(*, task: Task, user, actor) -> Task:
     with transaction.atomic():
         locked = _lock(task)
         refusals = task_refusals(actor, locked, "start")
+        if not refusals and not people_seeing(locked.deal).filter(pk=user.pk).exists():
+            refusals = [
+                _("%(name)s cannot open this deal, so cannot take part in its task.")
+                % {"name": user}
+            ]
         if refusals:
             raise PermissionDenied(refusals[0])
         if not locked.participant_users.filter(pk=user.pk).exists():
@@ -160,7 +164,7 @@ def task_participant_add(*, task: Task, user, actor) -> Task:
                 task=locked,
                 kind=TaskEvent.Kind.PARTICIPANT,
                 actor=actor,
-                new_value=_user_label(user),
+                new_value=full_name(user),
             )
     return locked
 
@@ -210,27 +214,37 @@ def task_create(
     return task
 
 
-def tasks_cancel_for_deals(*, deal_ids, actor, reason: str) -> int:
-    """Cancel the open tasks of deals that will not go on (a lost deal), in one batch."""
+def tasks_cancel_for_deals(*, deal_ids, actor, reason: str, keep_entries=()) -> int:
+    """Cancel the open deal-level tasks of deals that will not go on (a lost deal).
+
+    Tasks about a supplier order or a payment stay: the goods ordered are still owed
+    and paid for whatever the customer does. So do tasks made by the very stage entry
+    that lost the deal (``keep_entries``): a rule on "Lost" makes them on purpose.
+    """
     tasks = list(
         Task.objects.open()
-        .filter(deal_id__in=deal_ids)
+        .filter(deal_id__in=deal_ids, content_type__isnull=True)
+        .exclude(entry__in=list(keep_entries))
         .select_for_update(of=("self",))
         .order_by("pk")
     )
+    now = timezone.now()
+    events = []
     for task in tasks:
-        task.cancel()
-    Task.objects.bulk_update(tasks, ["status"])
-    TaskEvent.objects.bulk_create(
-        TaskEvent(
-            task=task,
-            kind=TaskEvent.Kind.STATUS,
-            actor=actor,
-            new_value=Task.Status.CANCELLED.label,
-            note=reason,
+        events.append(
+            TaskEvent(
+                task=task,
+                kind=TaskEvent.Kind.STATUS,
+                actor=actor,
+                old_value=task.get_status_display(),
+                new_value=Task.Status.CANCELLED.label,
+                note=reason,
+            )
         )
-        for task in tasks
-    )
+        task.cancel()
+        task.updated_at = now
+    Task.objects.bulk_update(tasks, ["status", "updated_at"])
+    TaskEvent.objects.bulk_create(events)
     return len(tasks)
 
 

@@ -13,11 +13,8 @@ from django.template.defaultfilters import date as format_date
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from fulfilment.templatetags.people import full_name
 from orders.models import Contract, Deal, SupplierOrder
-
-
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
 
 
 def _deal_context(deal: Deal) -> dict[str, str]:
@@ -27,7 +24,7 @@ def _deal_context(deal: Deal) -> dict[str, str]:
         "customer": deal.customer.name if deal.customer else "",
         "amount": number_format(deal.amount, 2, force_grouping=True) if deal.amount else "",
         "currency": deal.currency,
-        "manager": _name(deal.manager),
+        "manager": full_name(deal.manager),
         "required_date": _date(deal.required_delivery_date),
     }
 
@@ -46,7 +43,7 @@ def _supplier_order_context(order: SupplierOrder) -> dict[str, str]:
         "currency": order.currency,
         "planned_date": _date(order.planned_delivery_date),
         "shipment_date": _date(order.shipment_date),
-        "buyer": _name(order.buyer),
+        "buyer": full_name(order.buyer),
     }
 
 

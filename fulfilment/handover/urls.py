@@ -1,6 +1,7 @@
 from django.urls import path
 
-from fulfilment.handover import views
+from fulfilment.handover.views import tasks as views
+from fulfilment.handover.views import tower
 
 app_name = "handover"
 
@@ -15,4 +16,6 @@ urlpatterns = [
     path("tasks/<int:pk>/participants/", views.task_participant, name="task-participant"),
     path("deals/<int:pk>/tasks/new/", views.task_new, name="task-new"),
     path("deals/<int:pk>/rule-preview/", views.rule_preview, name="rule-preview"),
+    path("tower/", tower.control_tower, name="control-tower"),
+    path("tower/export/", tower.control_tower_export, name="control-tower-export"),
 ]

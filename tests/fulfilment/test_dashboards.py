@@ -186,7 +186,7 @@ def test_a_manager_cannot_preview_rules(client_of, manager):
 
 
 def test_a_manager_adds_a_task_for_a_department_from_the_deal_card(client_of, manager, departments):
-    deal = DealFactory(manager=manager)
+    deal = DealFactory(manager=manager, stage="realization", realization_number="R-2026-00031")
     response = client_of(manager).post(
         f"/deals/{deal.pk}/tasks/new/",
         {
@@ -236,3 +236,24 @@ def test_a_clerk_brings_a_colleague_in_and_the_task_shows_on_their_dashboard(
     assert list(task.participant_users.all()) == [buyer]
     assert task.events.filter(kind="participant").exists()
     assert "Договор поставки" in client_of(buyer).get("/tasks/").content.decode()
+
+
+def test_no_task_is_added_to_a_deal_the_back_office_cannot_open(client_of, manager, departments):
+    deal = DealFactory(manager=manager)  # in negotiation: no realization number yet
+    assert "New task" not in client_of(manager).get(deal.get_absolute_url()).content.decode()
+    response = client_of(manager).post(
+        f"/deals/{deal.pk}/tasks/new/",
+        {"task-department": departments["logistics"].pk, "task-title": "—", "task-due_date": "2099-01-15"},
+    )
+    assert response.status_code == 403
+    assert not Task.objects.exists()
+
+
+def test_only_people_who_can_open_the_deal_can_be_brought_into_its_task(client_of, departments, legal_clerk, other_manager, buyer):
+    task = TaskFactory(department=departments["legal"])
+    page = client_of(legal_clerk).get(task.get_absolute_url()).content.decode()
+    choices = page.split('name="user"')[1].split("</select>")[0]
+    assert buyer.get_full_name() in choices
+    assert other_manager.get_full_name() not in choices
+    response = client_of(legal_clerk).post(f"/tasks/{task.pk}/participants/", {"user": other_manager.pk}, follow=True)
+    assert not task.participant_users.exists()

@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fulfilment.handover import date_rules
@@ -16,10 +17,13 @@ from fulfilment.handover.models import (
     Task,
     TaskEvent,
 )
+from fulfilment.models import OutboxMessage
+from fulfilment.tasks import outbox_sweep_task
 from orders import services as order_services
 from payments.models import PaymentTerm
 from payments.services import payment_record, term_assign
 from tests.factories import ContractFactory, DealInRealizationFactory, SupplierOrderFactory
+from tests.fulfilment.factories import RuleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -244,9 +248,19 @@ def test_the_periodic_job_runs_all_three_rules(delivered_order):
     }
 
 
-def test_the_broker_down_during_a_transition_delays_the_reminder_but_loses_nothing(
-    buyer, accountant, django_capture_on_commit_callbacks
+def test_the_broker_down_during_a_transition_delays_the_mail_but_loses_nothing(
+    buyer, accountant, departments, django_capture_on_commit_callbacks
 ):
+    """A rule mails the accountant when the goods arrive; with the broker down at that
+    moment the delivery, the task and the message are all kept, and the sweep sends it."""
+    RuleFactory(
+        trigger_kind="orders.supplierorder",
+        trigger_stage="delivered",
+        department=departments["accounting"],
+        assignee_strategy="user",
+        assignee=accountant,
+        title_template="Check the delivery documents of {number}",
+    )
     order = SupplierOrderFactory(
         stage="shipped", order_date=D(2026, 3, 2), shipment_date=D(2026, 3, 16), contract=None
     )
@@ -256,7 +270,7 @@ def test_the_broker_down_during_a_transition_delays_the_reminder_but_loses_nothi
             mock.patch(
                 "fulfilment.tasks.outbox_deliver_task.delay",
                 side_effect=ConnectionError("broker down"),
-            ),
+            ) as delay,
             django_capture_on_commit_callbacks(execute=True),
         ):
             order_services.supplier_order_transition(
@@ -265,8 +279,16 @@ def test_the_broker_down_during_a_transition_delays_the_reminder_but_loses_nothi
                 actor=buyer,
                 dates={"actual_delivery_date": D(2026, 3, 20)},
             )
+    assert delay.called
     order.refresh_from_db()
     assert order.stage == "delivered"
+    task = Task.objects.get(assignee=accountant)
+    assert task.title == f"Check the delivery documents of {order.number}"
+    assert mail.outbox == []
+    assert OutboxMessage.objects.get(key=f"task-created:{task.pk}").sent_at is None
+
+    assert outbox_sweep_task() == 1
+    assert [(m.subject, m.to) for m in mail.outbox] == [(task.title, [accountant.email])]
     assert date_rules.payment_reminders_create(today=D(2026, 4, 15)) == 1
 
 
@@ -284,3 +306,41 @@ def test_a_signed_contract_pdf_completes_the_pack(buyer, accountant, legal_clerk
     order_services.document_generate(record=contract, kind="contract", actor=legal_clerk)
     date_rules.payment_reminders_create(today=D(2026, 4, 15))
     assert "signed contract" not in " ".join(PaymentReminder.objects.get().missing)
+
+
+def test_a_due_date_that_disappears_takes_its_reminder_and_a_new_one_brings_a_new_reminder(
+    buyer, accountant
+):
+    """Planned delivery on 20 March gives a provisional due date of 20 April; the buyer
+    clears the planned date (the supplier gave none yet), then enters 27 March."""
+    with time_machine.travel(at(D(2026, 3, 2)), tick=False):
+        order = SupplierOrderFactory(
+            stage="ordered",
+            order_date=D(2026, 3, 2),
+            planned_delivery_date=D(2026, 3, 20),
+            contract=None,
+        )
+        term_assign(term=deferral(), supplier_order=order, actor=accountant)
+    assert date_rules.payment_reminders_create(today=D(2026, 4, 15)) == 1
+    first = reminder_tasks().get()
+
+    with time_machine.travel(at(D(2026, 4, 16)), tick=False):
+        order_services.supplier_order_update(
+            order=order, actor=buyer, data={"planned_delivery_date": None}
+        )
+    installment = order.installments.get()
+    assert installment.due_date is None
+    first.refresh_from_db()
+    assert first.status == Task.Status.CANCELLED
+    assert not PaymentReminder.objects.exists()
+
+    with time_machine.travel(at(D(2026, 4, 16)), tick=False):
+        order_services.supplier_order_update(
+            order=order, actor=buyer, data={"planned_delivery_date": D(2026, 4, 27)}
+        )
+    installment.refresh_from_db()
+    assert (installment.due_date, installment.reminder_date) == (D(2026, 5, 27), D(2026, 5, 22))
+    assert date_rules.payment_reminders_create(today=D(2026, 5, 22)) == 1
+    second = reminder_tasks().get(status__in=Task.OPEN_STATUSES)
+    assert second != first
+    assert "due 2026-05-27" in second.title

@@ -94,7 +94,7 @@ def test_a_retried_firing_of_the_same_entry_creates_nothing_more(manager):
     entry = StageChange.objects.get(deal=deal, target="realization")
     entry.record = deal
 
-    again = rules.fire_rules(changes=[entry], actor=manager)
+    again = rules.fire_rules(changes=[entry])
 
     assert again == []
     assert Task.objects.filter(deal=deal).count() == 3

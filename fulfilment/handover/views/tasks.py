@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,7 +21,7 @@ from fulfilment.handover.forms import (
 )
 from fulfilment.handover.models import Task
 from fulfilment.handover.permissions import department_ids, is_head_of, task_refusals
-from fulfilment.roles import Can, can
+from fulfilment.roles import Can, can, capability_required
 from orders.forms import AttachmentForm
 from orders.permissions import deal_is_editable_by
 from orders.selectors import deals_visible_to
@@ -112,15 +113,25 @@ def _task_context(request: HttpRequest, task: Task) -> dict:
         "comment_form": CommentForm(),
         "attachments": selectors.task_attachments(task),
         "attachment_form": AttachmentForm(),
-        "participant_form": ParticipantForm()
+        "participant_form": ParticipantForm(deal=task.deal)
         if not task_refusals(request.user, task, "start")
         else None,
+        "pack": selectors.task_payment_pack(task) if can(request.user, Can.VIEW_PAYMENTS) else None,
         "assign_form": AssignForm(
             department=task.department, initial={"assignee": task.assignee_id}
         )
         if is_head_of(request.user, task.department_id)
         else None,
     }
+
+
+def _next(request: HttpRequest) -> str:
+    """Where to go back to after a non-htmx action: a page of this site, or nowhere."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else ""
 
 
 def _render_task(request: HttpRequest, task: Task) -> HttpResponse:
@@ -168,7 +179,7 @@ def task_act(request: HttpRequest, pk: int) -> HttpResponse:
             )
     if request.htmx:
         return _render_task(request, _visible_task(request, pk))
-    return redirect(request.POST.get("next") or task.get_absolute_url())
+    return redirect(_next(request) or task.get_absolute_url())
 
 
 @require_POST
@@ -182,7 +193,7 @@ def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Write something first."))
     if request.htmx:
         return _render_task(request, _visible_task(request, pk))
-    return redirect(request.POST.get("next") or task.get_absolute_url())
+    return redirect(_next(request) or task.get_absolute_url())
 
 
 @require_POST
@@ -212,7 +223,7 @@ def task_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_participant(request: HttpRequest, pk: int) -> HttpResponse:
     task = _visible_task(request, pk)
-    form = ParticipantForm(request.POST)
+    form = ParticipantForm(request.POST, deal=task.deal)
     if form.is_valid():
         try:
             services.task_participant_add(
@@ -249,7 +260,12 @@ def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _may_create_tasks(user, deal) -> bool:
-    return deal.is_open and (deal_is_editable_by(user, deal) or bool(department_ids(user)))
+    # Only for a deal the back office can open: one that has entered realization.
+    return (
+        deal.is_open
+        and bool(deal.realization_number)
+        and (deal_is_editable_by(user, deal) or bool(department_ids(user)))
+    )
 
 
 def deal_tasks_panel(request: HttpRequest, deal) -> dict:
@@ -297,9 +313,8 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@capability_required(Can.PREVIEW_RULES)
 def rule_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can(request.user, Can.PREVIEW_RULES):
-        raise PermissionDenied
     deal = get_object_or_404(
         deals_visible_to(request.user).select_related("customer", "manager"), pk=pk
     )
