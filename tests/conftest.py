@@ -1,6 +1,9 @@
 """Personas and switches shared by the whole suite."""
 
+import functools
 import os
+import shutil
+import subprocess
 
 import pytest
 from django.db import connection
@@ -18,7 +21,25 @@ def _postgres() -> bool:
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+@functools.cache
 def _chromium() -> bool:
+    """Debian's Chromium, installed here when it is missing and the machine allows it
+    (root and apt-get, as in CI and the Docker image); otherwise the browser tests skip."""
+    if os.access(CHROMIUM, os.X_OK):
+        return True
+    if CHROMIUM != "/usr/bin/chromium" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return False
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "chromium"],
+    ):
+        try:
+            done = subprocess.run(command, env=environment, capture_output=True, timeout=900)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        if done.returncode != 0:
+            return False
     return os.access(CHROMIUM, os.X_OK)
 
 
@@ -31,14 +52,17 @@ def _redis() -> bool:
 def pytest_collection_modifyitems(config, items):
     """Skip service-bound tests where the service is not configured, with the reason.
 
-    CI sets REQUIRE_SERVICES=1 for its PostgreSQL + Redis run (and installs Chromium):
+    CI sets REQUIRE_SERVICES=1 for its PostgreSQL + Redis run (Chromium it installs here):
     there a missing service is an error, so those tests can never be skipped silently.
     """
     required = os.environ.get("REQUIRE_SERVICES") == "1"
     checks = {
         "postgres": (_postgres, "needs PostgreSQL: set DATABASE_URL=postgres://..."),
         "redis": (_redis, "needs Redis: set CELERY_BROKER_URL=redis://..."),
-        "browser": (_chromium, f"needs Chromium at {CHROMIUM} (apt-get install chromium)"),
+        "browser": (
+            _chromium,
+            f"needs Chromium at {CHROMIUM}: not there, and apt-get could not install it",
+        ),
     }
     for item in items:
         for marker, (available, reason) in checks.items():
