@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("fulfilment.handover.urls")),
     path("", include("payments.urls")),
+    path("api/", include("fulfilment.api.urls")),
 ]
