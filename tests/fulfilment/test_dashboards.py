@@ -5,7 +5,9 @@ import re
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 
+from fulfilment.handover import services
 from fulfilment.handover.models import Task, TaskComment
 from orders import services as deal_services
 from tests.factories import DealFactory
@@ -243,17 +245,28 @@ def test_no_task_is_added_to_a_deal_the_back_office_cannot_open(client_of, manag
     assert "New task" not in client_of(manager).get(deal.get_absolute_url()).content.decode()
     response = client_of(manager).post(
         f"/deals/{deal.pk}/tasks/new/",
-        {"task-department": departments["logistics"].pk, "task-title": "—", "task-due_date": "2099-01-15"},
+        {
+            "task-department": departments["logistics"].pk,
+            "task-title": "—",
+            "task-due_date": "2099-01-15",
+        },
     )
     assert response.status_code == 403
     assert not Task.objects.exists()
 
 
-def test_only_people_who_can_open_the_deal_can_be_brought_into_its_task(client_of, departments, legal_clerk, other_manager, buyer):
+def test_only_people_who_can_open_the_deal_can_be_brought_into_its_task(
+    client_of, departments, legal_clerk, other_manager, buyer
+):
     task = TaskFactory(department=departments["legal"])
     page = client_of(legal_clerk).get(task.get_absolute_url()).content.decode()
     choices = page.split('name="user"')[1].split("</select>")[0]
     assert buyer.get_full_name() in choices
     assert other_manager.get_full_name() not in choices
-    response = client_of(legal_clerk).post(f"/tasks/{task.pk}/participants/", {"user": other_manager.pk}, follow=True)
+    response = client_of(legal_clerk).post(
+        f"/tasks/{task.pk}/participants/", {"user": other_manager.pk}, follow=True
+    )
+    assert "Choose a person." in response.content.decode()
+    with pytest.raises(PermissionDenied, match="cannot open this deal"):
+        services.task_participant_add(task=task, user=other_manager, actor=legal_clerk)
     assert not task.participant_users.exists()

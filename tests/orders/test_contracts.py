@@ -113,9 +113,7 @@ def test_a_signed_contract_takes_a_supplementary_agreement_with_its_file(legal_c
     )
 
 
-def test_a_draft_contract_takes_no_supplementary_agreement_and_keeps_no_file(
-    legal_clerk, settings
-):
+def test_a_draft_contract_takes_no_supplementary_agreement_and_keeps_no_file(legal_clerk, settings):
     with pytest.raises(PermissionDenied, match="edited directly"):
         services.agreement_add(
             contract=ContractFactory(),

@@ -70,11 +70,19 @@ def test_the_deal_card_runs_the_same_queries_for_few_and_many_records(
         order = services.supplier_order_create(
             deal=deal,
             actor=buyer,
-            data={"supplier": SupplierFactory(), "amount": 1000, "planned_delivery_date": timezone.localdate()},
+            data={
+                "supplier": SupplierFactory(),
+                "amount": 1000,
+                "planned_delivery_date": timezone.localdate(),
+            },
         )
         term_assign(term=term, supplier_order=order, actor=accountant)
         payment_record(
-            installment=order.installments.get(), amount=10, paid_on=timezone.localdate(), reference="1", actor=accountant
+            installment=order.installments.get(),
+            amount=10,
+            paid_on=timezone.localdate(),
+            reference="1",
+            actor=accountant,
         )
         contract = services.contract_create(
             deal=deal, actor=legal_clerk, data={"counterparty": order.supplier, "subject": "—"}
