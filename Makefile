@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/dashboards.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/tower.py
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule* var/test-db-*.sqlite3*

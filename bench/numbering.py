@@ -21,31 +21,11 @@ postgres://postgres@127.0.0.1:5432/fulfilment_bench) is dropped and created anew
 import argparse
 import multiprocessing
 import os
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from benchdb import DATABASE_URL, recreate_database
 
-DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fulfilment_bench"
-)
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fulfilment.settings")
-# Production settings: no query log kept in memory.
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
 YEAR = 2026
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    admin_url, name = DATABASE_URL.rsplit("/", 1)
-    with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_schema() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
 
 from fulfilment.handover import date_rules
@@ -58,6 +59,10 @@ def browser(monkeypatch):
         context.set_default_timeout(15_000)
         yield context
         context.close()
+        # Inside Playwright's sync API the test's ORM calls get a connection of their
+        # own (Django keys connections by context); close it here, in that context, or
+        # it outlives the test and holds the test database open.
+        connections.close_all()
 
 
 class Story:
