@@ -7,7 +7,11 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
-        from orders import timeline  # noqa: F401 - registers orders' timeline sources
+        from orders import (
+            selectors,
+            timeline,  # noqa: F401 - registers orders' timeline sources
+        )
         from orders.views import panels
 
         panels.register()
+        selectors.register_visibility()

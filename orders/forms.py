@@ -5,6 +5,7 @@ from fulfilment.roles import Can
 from fulfilment.templatetags.people import full_name
 from orders.models import (
     Attachment,
+    Contact,
     Contract,
     Counterparty,
     Deal,
@@ -117,6 +118,32 @@ class CounterpartyForm(forms.ModelForm):
             "correspondent_account",
         )
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+
+class ContactForm(forms.ModelForm):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Contact
+        fields = ("name", "position", "email", "phone")
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 24}),
+            "position": forms.TextInput(attrs={"size": 18}),
+            "email": forms.EmailInput(attrs={"size": 22}),
+            "phone": forms.TextInput(attrs={"size": 14}),
+        }
+
+
+ContactFormSet = forms.formset_factory(ContactForm, extra=0, can_delete=True)
+
+
+def contact_rows(formset) -> list[dict]:
+    """The contacts a valid formset keeps, in order: blank and removed rows left out."""
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
 
 
 class CounterpartyFilterForm(forms.Form):

@@ -1,6 +1,7 @@
 """Every read a deal or counterparty page needs, with its joins done."""
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,8 +23,10 @@ from orders.models import (
     Specification,
     SpecificationLine,
     StageChange,
+    SupplementaryAgreement,
     SupplierOrder,
 )
+from orders.visibility import register_record_visibility, visible_records_filter
 
 
 def deals_visible_to(user) -> QuerySet[Deal]:
@@ -118,12 +121,15 @@ def deal_board(*, user, manager_id: int | None = None, text: str = "") -> list[B
     return stage_board(deals, Deal.Stage.choices, ("customer", "manager"))
 
 
-def deal_attachments(deal: Deal) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(deal=deal).select_related("uploaded_by")
+def deal_attachments(deal: Deal, *, user) -> QuerySet[Attachment]:
+    """The deal's files that ``user`` may download (a task's only to those who see it)."""
+    return attachments_visible_to(user).filter(deal=deal).select_related("uploaded_by")
 
 
 def attachments_visible_to(user) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(deal__in=deals_visible_to(user))
+    """Files ``user`` may download: each one only if they may open the record it is on
+    (a file on a task, to those who may see the task, not everyone who sees the deal)."""
+    return Attachment.objects.filter(visible_records_filter(user))
 
 
 def deal_by_number(*, user, number: str) -> Deal | None:
@@ -149,6 +155,24 @@ def counterparties(*, text: str = "", kind: str = "") -> QuerySet[Counterparty]:
 
 def supplier_orders_visible_to(user) -> QuerySet[SupplierOrder]:
     return SupplierOrder.objects.filter(deal__in=deals_visible_to(user).values("pk"))
+
+
+def contracts_visible_to(user) -> QuerySet[Contract]:
+    return Contract.objects.filter(deal__in=deals_visible_to(user).values("pk"))
+
+
+def agreements_visible_to(user) -> QuerySet[SupplementaryAgreement]:
+    return SupplementaryAgreement.objects.filter(
+        contract__deal__in=deals_visible_to(user).values("pk")
+    )
+
+
+def register_visibility() -> None:
+    """orders' own records: each is visible to those who see its deal."""
+    register_record_visibility("orders.deal", deals_visible_to)
+    register_record_visibility("orders.supplierorder", supplier_orders_visible_to)
+    register_record_visibility("orders.contract", contracts_visible_to)
+    register_record_visibility("orders.supplementaryagreement", agreements_visible_to)
 
 
 def supplier_orders_filtered(
@@ -261,12 +285,29 @@ def specification_with_lines(
     return lines, specification.totals(lines)
 
 
+_AGREEMENT_NUMBER = re.compile(r"(?P<contract>.+)/SA-(?P<sequence>[0-9]+)", re.IGNORECASE)
+
+
 def find_by_number(*, user, number: str):
-    """The visible record a number names: a deal, or its order, contract or specification."""
+    """The visible record a number names: a deal, or its order, contract or specification;
+    a supplementary agreement's number (``…/C-1/SA-2``) leads to its contract."""
     number = number.strip()
     if not number:
         return None
     deals = deals_visible_to(user).values("pk")
+    agreement = _AGREEMENT_NUMBER.fullmatch(number)
+    if agreement:
+        found = (
+            Contract.objects.filter(
+                number__iexact=agreement["contract"].strip(),
+                deal__in=deals,
+                agreements__sequence=int(agreement["sequence"]),
+            )
+            .distinct()
+            .first()
+        )
+        if found is not None:
+            return found
     if "/" in number:
         for model, lookup in (
             (SupplierOrder, "deal__in"),

@@ -72,4 +72,9 @@ urlpatterns = [
     path("counterparties/", counterparties.counterparty_list, name="counterparty-list"),
     path("counterparties/new/", counterparties.counterparty_edit, name="counterparty-create"),
     path("counterparties/<int:pk>/", counterparties.counterparty_edit, name="counterparty-edit"),
+    path(
+        "counterparties/new-contact/",
+        counterparties.counterparty_new_contact,
+        name="counterparty-new-contact",
+    ),
 ]

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,12 +70,21 @@ def payment_packs(installments: list[Installment]) -> dict[int, list[PackItem]]:
     ).values_list("pk", "contract_id"):
         specs_of[contract_id].add(spec_id)
     spec_to_contract = {spec: contract for contract, specs in specs_of.items() for spec in specs}
+    # The contract PDF that was signed is the latest version made up to the moment the
+    # signature was recorded: a signed contract makes no new versions, and any made
+    # later (or of a contract not signed) is not what the parties signed. A contract
+    # recorded as signed without that moment (imported data) counts its latest version.
+    signed_at = (
+        Contract.objects.filter(pk=OuterRef("object_id"), stage=Contract.Stage.SIGNED)
+        .annotate(until=Coalesce("signed_at", Now()))
+        .values("until")[:1]
+    )
     documents = DocumentVersion.objects.filter(
         Q(
             content_type=contract_type,
             object_id__in=contract_ids,
             kind=DocumentVersion.Kind.CONTRACT,
-            record_state=Contract.Stage.SIGNED,
+            created_at__lte=Subquery(signed_at),
         )
         | Q(
             content_type=spec_type,

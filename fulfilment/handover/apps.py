@@ -12,12 +12,15 @@ class HandoverConfig(AppConfig):
     def ready(self) -> None:
         from fulfilment.handover import receivers  # noqa: F401 - connects the signal receivers
         from fulfilment.handover.links import reminder_links
+        from fulfilment.handover.selectors import tasks_visible_to
         from fulfilment.handover.timeline import register_sources
         from fulfilment.handover.views.tasks import deal_tasks_panel
         from orders.panels import DealPanel, register_deal_panel
+        from orders.visibility import register_record_visibility
         from payments.links import register_installment_linker
 
         register_sources()
+        register_record_visibility("handover.task", tasks_visible_to)
         register_installment_linker("reminders", reminder_links)
         from fulfilment.handover.plan import deal_plan_panel
 

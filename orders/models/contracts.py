@@ -154,12 +154,24 @@ class SupplementaryAgreement(models.Model):
         return f"{self.contract.number}/SA-{self.sequence}"
 
 
-_HS_CODE = re.compile(r"\d{10}")
+# ASCII digits only: ``\d`` would also take full-width or Arabic-Indic digits, which a
+# customs declaration does not.
+_HS_CODE = re.compile(r"[0-9]{10}")
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 def validate_hs_code(value: str) -> None:
     if not _HS_CODE.fullmatch(value):
-        digits = sum(char.isdigit() for char in value)
+        if any(char.isdigit() and char not in _ASCII_DIGITS for char in value):
+            raise ValidationError(
+                _(
+                    "A customs code (ТН ВЭД ЕАЭС) is typed with the digits 0–9; "
+                    "“%(value)s” has other digits (check the keyboard layout)."
+                ),
+                params={"value": value},
+                code="hs_code",
+            )
+        digits = sum(char in _ASCII_DIGITS for char in value)
         raise ValidationError(
             _(
                 "A customs code (ТН ВЭД ЕАЭС) has exactly 10 digits and nothing else; "

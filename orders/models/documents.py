@@ -7,7 +7,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.contracts import Contract
 from orders.models.deals import Deal
+from orders.models.supplier_orders import SupplierOrder
 
 
 def document_path(instance: "DocumentVersion", filename: str) -> str:
@@ -60,6 +62,16 @@ class DocumentVersion(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:document-download", args=[self.uuid])
+
+    @property
+    def record_state_label(self) -> str:
+        """The stage its record was in when this version was made, in words."""
+        # A specification's state is its contract's: it is signed with the contract.
+        stages = SupplierOrder.Stage if self.kind == self.Kind.SUPPLIER_ORDER else Contract.Stage
+        try:
+            return stages(self.record_state).label
+        except ValueError:
+            return self.record_state
 
     @property
     def filename(self) -> str:

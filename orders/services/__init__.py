@@ -8,6 +8,7 @@ what happened in the same transaction, and announces stage entries with the
 from orders.services.attachments import attachment_add, attachment_store
 from orders.services.contracts import (
     agreement_add,
+    contract_attachment_add,
     contract_create,
     contract_transition,
     contract_update,
@@ -26,6 +27,7 @@ from orders.services.deals import (
 from orders.services.documents import document_generate
 from orders.services.history import record_stage_changes
 from orders.services.supplier_orders import (
+    supplier_order_attachment_add,
     supplier_order_create,
     supplier_order_transition,
     supplier_order_update,
@@ -37,6 +39,7 @@ __all__ = [
     "agreement_add",
     "attachment_add",
     "attachment_store",
+    "contract_attachment_add",
     "contract_create",
     "contract_transition",
     "contract_update",
@@ -49,6 +52,7 @@ __all__ = [
     "record_stage_changes",
     "specification_create",
     "specification_save_lines",
+    "supplier_order_attachment_add",
     "supplier_order_create",
     "supplier_order_transition",
     "supplier_order_update",

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
@@ -24,6 +25,7 @@ from orders.models import (
 )
 from orders.permissions import record_refusals
 from orders.services.attachments import attachment_prepare, attachment_saving
+from orders.services.deals import deal_lock_for_records
 from orders.services.history import record_stage_changes
 from orders.signals import stage_entered
 from orders.workflow import TransitionConflict, TransitionRefused, transition_by_name, unmet_reasons
@@ -68,8 +70,13 @@ def contract_create(*, deal: Deal, actor, data: dict[str, Any]) -> Contract:
         if name in data:
             setattr(contract, name, data[name])
     with transaction.atomic():
+        # The deal is locked first, then the number counter: the deal cannot leave
+        # Realization between the check and the new contract.
+        contract.deal = deal_lock_for_records(
+            deal=deal, actor=actor, capability=Can.MANAGE_CONTRACTS
+        )
         contract.full_clean(exclude=["stage", "number"])
-        contract.number = child_number_issue(parent=deal.realization_number, kind="C")
+        contract.number = child_number_issue(parent=contract.deal.realization_number, kind="C")
         contract.stage_changed_at = timezone.now()
         contract.save()
         changes = record_stage_changes(
@@ -154,6 +161,64 @@ def contract_transition(
     return locked
 
 
+def contract_attachment_add(
+    *, contract: Contract, upload: UploadedFile, actor, category: str
+) -> Attachment:
+    """A file on a contract that is still being prepared; a signed contract takes only
+    the scan of its signed copy, and changes by supplementary agreement."""
+    _require(actor, contract.deal, Can.MANAGE_CONTRACTS)
+    _accepts_file(contract, category)
+    prepared = attachment_prepare(deal=contract.deal, upload=upload, actor=actor, category=category)
+    with attachment_saving(prepared):
+        # The stage is checked again under the lock: the contract may have been signed
+        # or cancelled while the file was being written.
+        locked = _lock(contract)
+        _require(actor, locked.deal, Can.MANAGE_CONTRACTS)
+        _accepts_file(locked, category)
+        prepared.record = locked
+        prepared.save()
+    return prepared
+
+
+def _accepts_file(contract: Contract, category: str) -> None:
+    if contract.is_editable:
+        return
+    if contract.stage == Contract.Stage.SIGNED and category == Attachment.Category.SIGNED_CONTRACT:
+        return
+    if contract.stage == Contract.Stage.SIGNED:
+        raise PermissionDenied(
+            _(
+                "Contract %(number)s is signed: it takes only the scan of its signed copy; "
+                "anything else is added with a supplementary agreement."
+            )
+            % {"number": contract.number}
+        )
+    raise PermissionDenied(
+        _("Contract %(number)s is cancelled: no files can be added to it.")
+        % {"number": contract.number}
+    )
+
+
+# The furthest ahead an agreement may be dated; anything later is a typo in the year.
+AGREEMENT_HORIZON = datetime.timedelta(days=366)
+
+
+def agreement_date_problems(*, contract: Contract, date: datetime.date) -> list[str]:
+    """Why ``date`` makes no sense for an agreement to ``contract``; empty if it does."""
+    problems = []
+    if contract.contract_date and date < contract.contract_date:
+        problems.append(
+            _("The agreement date (%(date)s) is before the contract date (%(contract)s).")
+            % {"date": date_format(date), "contract": date_format(contract.contract_date)}
+        )
+    if date > timezone.localdate() + AGREEMENT_HORIZON:
+        problems.append(
+            _("The agreement date (%(date)s) is more than a year ahead: please check the year.")
+            % {"date": date_format(date)}
+        )
+    return problems
+
+
 def agreement_add(
     *, contract: Contract, actor, date: datetime.date, subject: str, upload: UploadedFile
 ) -> SupplementaryAgreement:
@@ -174,6 +239,9 @@ def agreement_add(
         _require(actor, locked.deal, Can.MANAGE_CONTRACTS)
         if locked.stage != Contract.Stage.SIGNED:
             raise PermissionDenied(_("A contract that is not signed is edited directly."))
+        problems = agreement_date_problems(contract=locked, date=date)
+        if problems:
+            raise ValidationError({"date": problems})
         sequence = (locked.agreements.aggregate(last=Max("sequence"))["last"] or 0) + 1
         agreement = SupplementaryAgreement(
             contract=locked, sequence=sequence, date=date, subject=subject.strip(), created_by=actor

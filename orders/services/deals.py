@@ -14,7 +14,7 @@ from fulfilment.roles import Can, can
 from fulfilment.templatetags.people import full_name
 from numbering.services import REALIZATION, numbers_issue
 from orders.models import Deal, StageChange
-from orders.permissions import deal_edit_refusals
+from orders.permissions import deal_edit_refusals, record_refusals
 from orders.services.history import record_stage_changes
 from orders.signals import stage_entered
 from orders.workflow import (
@@ -88,6 +88,21 @@ def deal_update(*, deal: Deal, actor, data: dict[str, Any]) -> Deal:
 def _lock_deals(pks: Iterable[int]) -> list[Deal]:
     """Lock deal rows in primary-key order, the one lock order for deals everywhere."""
     return list(Deal.objects.select_for_update(of=("self",)).filter(pk__in=pks).order_by("pk"))
+
+
+def deal_lock_for_records(*, deal: Deal, actor, capability) -> Deal:
+    """Lock the deal a new record goes under and check, under that lock, that ``actor``
+    may still add it: a deal that left Realization a moment ago takes no new records.
+
+    The deal is locked before the number counters, the one order for both everywhere.
+    """
+    locked = _lock_deals([deal.pk])
+    if not locked:
+        raise PermissionDenied(_("The deal no longer exists."))
+    refusals = record_refusals(actor, locked[0], capability)
+    if refusals:
+        raise PermissionDenied(refusals[0])
+    return locked[0]
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from fulfilment.roles import Can
 from fulfilment.templatetags.people import full_name
@@ -88,12 +89,34 @@ def document_context(kind: str, record) -> dict:
     }
 
 
+def _contract_of(record, kind: str) -> Contract | None:
+    if kind == Kind.CONTRACT:
+        return record
+    if kind == Kind.SPECIFICATION:
+        return record.contract
+    return None
+
+
+def _refuse_if_final(contract: Contract | None) -> None:
+    """A signed contract's documents stay as they were signed; a cancelled one's too."""
+    if contract is None or contract.is_editable:
+        return
+    raise PermissionDenied(
+        _(
+            "Contract %(number)s is %(stage)s: its documents stay as they were, "
+            "and changes are made by a supplementary agreement."
+        )
+        % {"number": contract.number, "stage": contract.get_stage_display().lower()}
+    )
+
+
 def document_generate(*, record, kind: str, actor) -> DocumentVersion:
     """Render the record's document and keep it as its next version."""
     deal = record.contract.deal if kind == Kind.SPECIFICATION else record.deal
     refusals = record_refusals(actor, deal, CAPABILITIES[kind])
     if refusals:
         raise PermissionDenied(refusals[0])
+    _refuse_if_final(_contract_of(record, kind))
     # Rendering takes a while: it happens before, and outside, the transaction that
     # takes the record's lock to number the version.
     context = document_context(kind, record)
@@ -116,6 +139,15 @@ def document_generate(*, record, kind: str, actor) -> DocumentVersion:
     version.file.save(version.uuid.hex, ContentFile(pdf), save=False)
     try:
         with transaction.atomic():
+            contract = _contract_of(record, kind)
+            if contract is not None:
+                # The contract's row lock orders this version against its signing: a
+                # contract signed while the PDF was rendering gets no new version.
+                _refuse_if_final(
+                    Contract.objects.select_for_update()
+                    .only("pk", "number", "stage")
+                    .get(pk=contract.pk)
+                )
             # The record's row lock numbers versions one at a time.
             list(MODELS[kind].objects.select_for_update().filter(pk=record.pk).values_list("pk"))
             last = DocumentVersion.objects.filter(

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,8 +13,10 @@ from django_fsm import can_proceed
 
 from fulfilment.roles import Can
 from numbering.services import child_number_issue
-from orders.models import Deal, SpecificationLine, SupplierOrder
+from orders.models import Attachment, Deal, SpecificationLine, SupplierOrder
 from orders.permissions import record_refusals
+from orders.services.attachments import attachment_prepare, attachment_saving
+from orders.services.deals import deal_lock_for_records
 from orders.services.history import record_stage_changes
 from orders.signals import stage_entered, supplier_order_changed
 from orders.workflow import TransitionConflict, TransitionRefused, transition_by_name, unmet_reasons
@@ -124,6 +127,35 @@ def _lock(order: SupplierOrder) -> SupplierOrder:
     )
 
 
+def _refuse_closed(order: SupplierOrder) -> None:
+    if order.stage in (SupplierOrder.Stage.CLOSED, SupplierOrder.Stage.CANCELLED):
+        raise PermissionDenied(
+            _("Supplier order %(number)s is %(stage)s: no files can be added to it.")
+            % {"number": order.number, "stage": order.get_stage_display().lower()}
+        )
+
+
+def supplier_order_attachment_add(
+    *, order: SupplierOrder, upload: UploadedFile, actor, category: str
+) -> Attachment:
+    """A file on an order still in progress (supplier invoice, shipping documents)."""
+    refusals = record_refusals(actor, order.deal, Can.MANAGE_SUPPLIER_ORDERS)
+    if refusals:
+        raise PermissionDenied(refusals[0])
+    _refuse_closed(order)
+    prepared = attachment_prepare(deal=order.deal, upload=upload, actor=actor, category=category)
+    with attachment_saving(prepared):
+        # Checked again under the lock: the order may have been closed meanwhile.
+        locked = _lock(order)
+        refusals = record_refusals(actor, locked.deal, Can.MANAGE_SUPPLIER_ORDERS)
+        if refusals:
+            raise PermissionDenied(refusals[0])
+        _refuse_closed(locked)
+        prepared.record = locked
+        prepared.save()
+    return prepared
+
+
 def supplier_order_create(
     *, deal: Deal, actor, data: dict[str, Any], lines: list[SpecificationLine] | None = None
 ) -> SupplierOrder:
@@ -135,8 +167,13 @@ def supplier_order_create(
         if name in data and name not in EVENT_DATES and name != "buyer":
             setattr(order, name, data[name])
     with transaction.atomic():
+        # The deal is locked first, then the number counter: the deal cannot leave
+        # Realization between the check and the new order.
+        order.deal = deal_lock_for_records(
+            deal=deal, actor=actor, capability=Can.MANAGE_SUPPLIER_ORDERS
+        )
         _validate(order, lines)
-        order.number = child_number_issue(parent=deal.realization_number, kind="SO")
+        order.number = child_number_issue(parent=order.deal.realization_number, kind="SO")
         order.stage_changed_at = timezone.now()
         order.save()
         if lines:

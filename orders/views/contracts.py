@@ -56,7 +56,7 @@ def _contract_context(request: HttpRequest, contract: Contract) -> dict:
         ),
         "documents": selectors.record_documents(contract),
         "document_kind": DocumentVersion.Kind.CONTRACT,
-        "can_generate": not refusals,
+        "can_generate": not refusals and contract.is_editable,
     }
 
 
@@ -83,6 +83,8 @@ def contract_create(request: HttpRequest, deal_pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
         else:
             messages.success(
                 request, _("Contract %(number)s is created.") % {"number": contract.number}
@@ -156,20 +158,16 @@ def contract_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def contract_attach(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _visible_contract(request, pk)
-    refusals = record_refusals(request.user, contract.deal, Can.MANAGE_CONTRACTS)
     form = AttachmentForm(request.POST, request.FILES)
-    if refusals:
-        messages.error(request, refusals[0])
-    elif form.is_valid():
+    if form.is_valid():
         try:
-            services.attachment_store(
-                deal=contract.deal,
+            services.contract_attachment_add(
+                contract=contract,
                 upload=form.cleaned_data["file"],
                 category=form.cleaned_data["category"],
                 actor=request.user,
-                record=contract,
             )
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
             report_errors(request, error)
         else:
             messages.success(request, _("The file is attached."))
@@ -301,7 +299,7 @@ def specification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": editable,
         "documents": selectors.record_documents(spec),
         "document_kind": DocumentVersion.Kind.SPECIFICATION,
-        "can_generate": not refusals,
+        "can_generate": not refusals and contract.is_editable,
     }
     if request.htmx and request.htmx.target == "spec-lines":
         return render(request, "orders/partials/spec_lines.html", context)

@@ -54,7 +54,7 @@ def _deal_card_context(request: HttpRequest, deal: Deal) -> dict:
         "can_edit": not refusals,
         "options": [] if refusals else transition_options(deal, "stage"),
         "timeline": deal_timeline(deal),
-        "attachments": selectors.deal_attachments(deal),
+        "attachments": selectors.deal_attachments(deal, user=request.user),
         "attachment_form": AttachmentForm(),
         "panels": deal_panels(request, deal),
     }

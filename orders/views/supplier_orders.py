@@ -130,6 +130,8 @@ def supplier_order_create(request: HttpRequest, deal_pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
         else:
             messages.success(
                 request, _("Supplier order %(number)s is created.") % {"number": order.number}
@@ -203,20 +205,16 @@ def supplier_order_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supplier_order_attach(request: HttpRequest, pk: int) -> HttpResponse:
     order = _visible_order(request, pk)
-    refusals = record_refusals(request.user, order.deal, Can.MANAGE_SUPPLIER_ORDERS)
     form = AttachmentForm(request.POST, request.FILES)
-    if refusals:
-        messages.error(request, refusals[0])
-    elif form.is_valid():
+    if form.is_valid():
         try:
-            services.attachment_store(
-                deal=order.deal,
+            services.supplier_order_attachment_add(
+                order=order,
                 upload=form.cleaned_data["file"],
                 category=form.cleaned_data["category"],
                 actor=request.user,
-                record=order,
             )
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
             report_errors(request, error)
         else:
             messages.success(request, _("The file is attached."))

@@ -293,7 +293,8 @@ def test_the_broker_down_during_a_transition_delays_the_mail_but_loses_nothing(
 
 
 def test_a_signed_contract_pdf_completes_the_pack(buyer, accountant, legal_clerk):
-    contract = ContractFactory(stage="signed", contract_date=D(2026, 3, 2))
+    """The PDF made for signature is the one the pack carries once the contract is signed."""
+    contract = ContractFactory(stage="sent_for_signature", contract_date=D(2026, 3, 2))
     order = SupplierOrderFactory(
         deal=contract.deal,
         contract=contract,
@@ -304,6 +305,9 @@ def test_a_signed_contract_pdf_completes_the_pack(buyer, accountant, legal_clerk
     with time_machine.travel(at(D(2026, 3, 10)), tick=False):
         term_assign(term=deferral(), supplier_order=order, actor=accountant)
     order_services.document_generate(record=contract, kind="contract", actor=legal_clerk)
+    order_services.contract_transition(
+        contract=contract, name="sign", actor=legal_clerk, dates={"contract_date": D(2026, 3, 2)}
+    )
     date_rules.payment_reminders_create(today=D(2026, 4, 15))
     assert "signed contract" not in " ".join(PaymentReminder.objects.get().missing)
 
