@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +42,8 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = (
             get_user_model()
-            .objects.filter(departments=department, is_active=True)
+            .objects.filter(Q(departments=department) | Q(pk=department.head_id), is_active=True)
+            .distinct()
             .order_by("first_name", "last_name", "username")
         )
 
@@ -118,17 +120,7 @@ class TowerFilterForm(forms.Form):
         choices=[("", _("All")), *tower.STATUS_LABELS.items()],
     )
     sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            ("status", _("status, red first")),
-            ("-days", _("longest in realization")),
-            ("number", _("number")),
-            ("customer", _("customer")),
-            ("manager", _("manager")),
-            ("next_payment", _("next payment")),
-            ("next_delivery", _("next delivery")),
-        ],
+        label=_("Sort by"), required=False, choices=list(tower.SORT_LABELS.items())
     )
     flag = forms.CharField(required=False, widget=forms.HiddenInput)
     department = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -142,15 +134,15 @@ class TowerFilterForm(forms.Form):
         )
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
+        """The valid filters; a field with a stale or malformed value is left out alone."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # an unbound form has none: no filter
         return {
-            "manager_id": data["manager"].pk if data["manager"] else None,
-            "customer_id": data["customer"].pk if data["customer"] else None,
-            "status": data["status"],
-            "flag": data["flag"],
-            "department_id": data["department"],
-            "currency": data["currency"],
-            "sort": data["sort"] or "status",
+            "manager_id": data["manager"].pk if data.get("manager") else None,
+            "customer_id": data["customer"].pk if data.get("customer") else None,
+            "status": data.get("status", ""),
+            "flag": data.get("flag", ""),
+            "department_id": data.get("department"),
+            "currency": data.get("currency", ""),
+            "sort": data.get("sort") or "status",
         }

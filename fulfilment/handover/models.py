@@ -5,7 +5,7 @@ import string
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from fulfilment.handover.triggers import TRIGGERS, kind_choices
+from fulfilment.templatetags.people import full_name
 from orders.models import Deal, StageChange
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def of(self, user) -> "DepartmentQuerySet":
+        """The departments ``user`` belongs to: as a member, or as the head."""
+        return self.filter(models.Q(members=user) | models.Q(head=user)).distinct()
 
 
 class Department(models.Model):
@@ -36,6 +43,8 @@ class Department(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -157,16 +166,50 @@ class Rule(models.Model):
             errors.setdefault("deadline_offset", []).append(
                 gettext("The deadline offset cannot be negative.")
             )
-        if self.assignee_strategy == self.AssigneeStrategy.USER and not self.assignee_id:
-            errors.setdefault("assignee", []).append(
-                gettext("Name the user, or choose another way to assign.")
-            )
+        if self.assignee_strategy == self.AssigneeStrategy.USER:
+            problem = self._named_user_problem()
+            if problem:
+                errors.setdefault("assignee", []).append(problem)
         if self.predecessor_id:
             problem = self._predecessor_problem()
             if problem:
                 errors.setdefault("predecessor", []).append(problem)
+        problem = self._successors_problem()
+        if problem:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(problem)
         if errors:
             raise ValidationError(errors)
+
+    def _named_user_problem(self) -> str | None:
+        if not self.assignee_id:
+            return gettext("Name the user, or choose another way to assign.")
+        if self.department_id is None:
+            return None
+        if not Department.objects.of(self.assignee).filter(pk=self.department_id).exists():
+            return gettext(
+                "%(name)s is neither a member nor the head of %(department)s: add them to "
+                "the department or choose another way to assign."
+            ) % {"name": full_name(self.assignee), "department": self.department}
+        return None
+
+    def _successors_problem(self) -> str | None:
+        """A rule that others follow must keep their trigger, or their tasks never come."""
+        if self.pk is None:
+            return None
+        mismatched = list(
+            Rule.objects.filter(predecessor=self)
+            .exclude(trigger_kind=self.trigger_kind, trigger_stage=self.trigger_stage)
+            .order_by("name", "pk")
+        )
+        if not mismatched:
+            return None
+        return gettext(
+            "Rules that follow this one fire on %(theirs)s: %(rules)s. A rule they follow "
+            "must fire on the same entry: change them first, or keep this rule on their trigger."
+        ) % {
+            "rules": ", ".join(f"“{rule.name}”" for rule in mismatched),
+            "theirs": ", ".join(sorted({str(rule.trigger_label) for rule in mismatched})),
+        }
 
     def _predecessor_problem(self) -> str | None:
         predecessor = self.predecessor
@@ -367,6 +410,7 @@ class TaskEvent(models.Model):
         DEADLINE = "deadline", _("deadline moved")
         OVERDUE = "overdue", _("overdue notice sent")
         PARTICIPANT = "participant", _("participant added")
+        DETAILS = "details", _("title changed")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
@@ -418,6 +462,7 @@ class RuleFiring(models.Model):
     class Outcome(models.TextChoices):
         CREATED = "created", _("task created")
         WAITING = "waiting", _("waiting for the preceding task")
+        SKIPPED = "skipped", _("will not fire")
         BACKFILLED = "backfilled", _("task created by backfill")
 
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="firings")

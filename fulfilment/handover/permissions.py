@@ -2,15 +2,19 @@
 
 from django.utils.translation import gettext as _
 
+from fulfilment.handover.models import Department
 from fulfilment.roles import Can, can
 
 
 def department_ids(user) -> frozenset[int]:
-    """The departments the user belongs to (one query per user object)."""
+    """The departments the user belongs to, as a member or as their head (one query per
+    user object). Every decision about whose tasks and queues a user sees starts here."""
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_department_ids"):
-        user._department_ids = frozenset(user.departments.values_list("pk", flat=True))
+        user._department_ids = frozenset(
+            Department.objects.of(user).order_by().values_list("pk", flat=True)
+        )
     return user._department_ids
 
 

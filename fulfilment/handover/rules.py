@@ -5,7 +5,9 @@ of ``orders.signals.stage_entered``), so the stage change and its tasks commit t
 or not at all. It works on a batch: moving 200 deals costs the same number of queries
 as moving one. Each (rule, stage entry) pair is fired at most once, enforced by unique
 constraints on the firing log and on the task; a rule with a predecessor logs "waiting"
-and makes its task when the predecessor's task for the same entry is done.
+and makes its task when the predecessor's task for the same entry is done. A chain that
+can no longer complete (a rule in it is inactive, its task was cancelled, the object left
+the stage) logs "will not fire" with the reason, down to its last rule.
 """
 
 import datetime
@@ -25,6 +27,7 @@ from fulfilment.calendar import WorkingCalendar
 from fulfilment.handover.models import Department, Rule, RuleFiring, Task, TaskEvent
 from fulfilment.handover.triggers import TRIGGERS, Trigger, trigger_for_model
 from fulfilment.outbox import Mail, outbox_queue
+from fulfilment.templatetags.people import full_name
 from orders.models import Deal, StageChange
 
 
@@ -62,6 +65,10 @@ class PlannedTask:
     rule: Rule | None = None
     waiting_for: Rule | None = None
     entry: StageChange | None = None
+    # Why the task goes to the department queue although the rule names a way to assign.
+    queue_reason: str = ""
+    # Why a chained rule can never fire on this entry; its task is not made.
+    will_not_fire: str = ""
 
 
 @dataclass
@@ -99,15 +106,39 @@ class Assigner:
         load[chosen] += 1
         return self.users[chosen]
 
-    def choose(self, rule: Rule):
-        strategy = rule.assignee_strategy
+    def choose(self, rule: Rule) -> tuple[object | None, str]:
+        """The assignee the rule's strategy finds, or nobody and why the task falls back
+        to the department queue (no reason when the rule asks for the queue)."""
+        strategy, department = rule.assignee_strategy, rule.department
         if strategy == Rule.AssigneeStrategy.HEAD:
-            return rule.department.head
+            head = department.head
+            if head is None:
+                return None, _(
+                    "%(department)s has no head: the task is left in the department queue."
+                ) % {"department": department}
+            if not head.is_active:
+                return None, _(
+                    "The head of %(department)s, %(name)s, is inactive: the task is left "
+                    "in the department queue."
+                ) % {"department": department, "name": full_name(head)}
+            return head, ""
         if strategy == Rule.AssigneeStrategy.USER:
-            return rule.assignee
+            user = rule.assignee
+            if user is None or not user.is_active:
+                return None, _(
+                    "The named user %(name)s is inactive: the task is left in the queue of "
+                    "%(department)s."
+                ) % {"department": department, "name": full_name(user)}
+            return user, ""
         if strategy == Rule.AssigneeStrategy.LEAST_LOADED:
-            return self.least_loaded(rule.department)
-        return None
+            user = self.least_loaded(department)
+            if user is None:
+                return None, _(
+                    "%(department)s has no active members: the task is left in the "
+                    "department queue."
+                ) % {"department": department}
+            return user, ""
+        return None, ""
 
 
 def _rules_for(kind: str, stages: Iterable[str]) -> list[Rule]:
@@ -127,9 +158,10 @@ def _plan(
     calendar: WorkingCalendar,
     assigner: Assigner,
 ) -> PlannedTask:
-    # Placeholders read in the company's language whoever's request fires the rule.
+    # Placeholders and the log read in the company's language whoever's request fires the rule.
     with translation.override(settings.LANGUAGE_CODE):
         context = trigger.context(record)
+        assignee, queue_reason = assigner.choose(rule)
     deal = trigger.deal_of(record)
     return PlannedTask(
         rule=rule,
@@ -138,10 +170,35 @@ def _plan(
         title=render(rule.title_template, context)[:300],
         description=render(rule.description_template, context),
         deadline=deadline_after(start, rule.deadline_offset, rule.deadline_unit, calendar),
-        assignee=assigner.choose(rule),
+        assignee=assignee,
         department=rule.department,
         participants=list(rule.participant_departments.all()),
+        queue_reason=queue_reason,
     )
+
+
+def _chain_break(rule: Rule, active: dict[int, Rule]) -> str:
+    """Why a chained rule can never fire on an entry, or "" if its chain can complete.
+
+    ``active`` holds the active rules of the rule's trigger, by pk, with their
+    predecessors joined: a predecessor missing from it never makes its task.
+    """
+    seen, current = {rule.pk}, rule
+    while current.predecessor_id and current.predecessor_id not in seen:
+        predecessor = active.get(current.predecessor_id)
+        if predecessor is None:
+            missing = current.predecessor
+            if not missing.active:
+                return _("Will not fire: “%(rule)s” is inactive, so its task is never made.") % {
+                    "rule": missing
+                }
+            return _(
+                "Will not fire: “%(rule)s” fires on %(its)s, not on this entry, so its task "
+                "is never made."
+            ) % {"rule": missing, "its": missing.trigger_label}
+        seen.add(predecessor.pk)
+        current = predecessor
+    return ""
 
 
 def fire_rules(*, changes: Sequence[StageChange]) -> list[Task]:
@@ -168,6 +225,14 @@ def fire_rules(*, changes: Sequence[StageChange]) -> list[Task]:
         )
     )
     calendar, assigner, now = WorkingCalendar(), Assigner(), timezone.now()
+    active = {rule.pk: rule for rule in rules}
+    with translation.override(settings.LANGUAGE_CODE):
+        chain_breaks = {rule.pk: _chain_break(rule, active) for rule in rules}
+        waits = {
+            rule.pk: _("Waits for “%(rule)s” to be done.") % {"rule": rule.predecessor}
+            for rule in rules
+            if rule.predecessor_id
+        }
     planned: list[PlannedTask] = []
     firings: list[RuleFiring] = []
     for change in changes:
@@ -176,15 +241,16 @@ def fire_rules(*, changes: Sequence[StageChange]) -> list[Task]:
                 continue
             deal = trigger.deal_of(change.record)
             if rule.predecessor_id:
-                with translation.override(settings.LANGUAGE_CODE):
-                    message = _("Waits for “%(rule)s” to be done.") % {"rule": rule.predecessor}
+                broken = chain_breaks[rule.pk]
                 firings.append(
                     RuleFiring(
                         rule=rule,
                         entry=change,
                         deal=deal,
-                        outcome=RuleFiring.Outcome.WAITING,
-                        message=message,
+                        outcome=RuleFiring.Outcome.SKIPPED
+                        if broken
+                        else RuleFiring.Outcome.WAITING,
+                        message=(broken or waits[rule.pk])[:300],
                     )
                 )
                 continue
@@ -199,6 +265,7 @@ def fire_rules(*, changes: Sequence[StageChange]) -> list[Task]:
             deal=plan.deal,
             outcome=RuleFiring.Outcome.CREATED,
             task=task,
+            message=plan.queue_reason[:300],
         )
         for plan, task in zip(planned, tasks, strict=True)
     ]
@@ -256,6 +323,14 @@ def notify_new_tasks(tasks: Sequence[Task]) -> None:
         .values_list("department_id", "user__email")
     ):
         members[department_id].append(email)
+    # A head who is not also a member hears of the queue's new tasks all the same.
+    for department_id, email in (
+        Department.objects.filter(pk__in=departments, head__is_active=True)
+        .exclude(head__email="")
+        .values_list("pk", "head__email")
+    ):
+        if email not in members[department_id]:
+            members[department_id].append(email)
     with translation.override(settings.LANGUAGE_CODE):
         outbox_queue(
             Mail(
@@ -280,7 +355,11 @@ def notify_new_tasks(tasks: Sequence[Task]) -> None:
 
 
 def fire_successors(*, task: Task) -> list[Task]:
-    """The predecessor ``task`` is done: make the tasks of the rules waiting for it."""
+    """The predecessor ``task`` is done: make the tasks of the rules waiting for it.
+
+    A waiting rule that has since been made inactive, or whose object has left the stage
+    of this entry, makes nothing: its firing says why, and so do the rules after it.
+    """
     if task.rule_id is None or task.entry_id is None:
         return []
     waiting = list(
@@ -291,27 +370,116 @@ def fire_successors(*, task: Task) -> list[Task]:
             outcome=RuleFiring.Outcome.WAITING,
         )
         .select_related("rule__department__head", "rule__assignee", "entry")
+        .order_by("pk")
     )
     if not waiting:
         return []
     entry = waiting[0].entry
     record = entry.record
     trigger = trigger_for_model(type(record))
+    left = _left_since(entry, record)
+    now = timezone.now()
+    ready, skipped = [], []
+    with translation.override(settings.LANGUAGE_CODE):
+        for firing in waiting:
+            if left:
+                firing.message = _(
+                    "Will not fire: %(kind)s “%(object)s” has left “%(stage)s” since this entry."
+                ) % {"kind": trigger.label, "object": record, "stage": entry.target_label}
+            elif not firing.rule.active:
+                firing.message = _("Will not fire: the rule was made inactive.")
+            else:
+                ready.append(firing)
+                continue
+            firing.outcome, firing.updated_at = RuleFiring.Outcome.SKIPPED, now
+            firing.message = firing.message[:300]
+            skipped.append(firing)
+    _pass_on_will_not_fire(skipped)
+    if not ready:
+        return []
     if trigger.related:
         prefetch_related_objects([record], *trigger.related)
-    calendar, assigner, now = WorkingCalendar(), Assigner(), timezone.now()
+    calendar, assigner = WorkingCalendar(), Assigner()
     planned = []
-    for firing in waiting:
+    for firing in ready:
         plan = _plan(firing.rule, record, trigger, now, calendar, assigner)
         plan.entry = entry
         planned.append(plan)
     tasks = write_tasks(planned, actor=None)
-    for firing, new_task in zip(waiting, tasks, strict=True):
-        firing.outcome, firing.task = RuleFiring.Outcome.CREATED, new_task
-        with translation.override(settings.LANGUAGE_CODE):
-            firing.message = _("Created when “%(task)s” was done.") % {"task": task.title}
-    RuleFiring.objects.bulk_update(waiting, ["outcome", "task", "message", "updated_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        created = _("Created when “%(task)s” was done.") % {"task": task.title}
+    for firing, plan, new_task in zip(ready, planned, tasks, strict=True):
+        firing.outcome, firing.task, firing.updated_at = RuleFiring.Outcome.CREATED, new_task, now
+        firing.message = " ".join(filter(None, [created, plan.queue_reason]))[:300]
+    RuleFiring.objects.bulk_update(ready, ["outcome", "task", "message", "updated_at"])
     return tasks
+
+
+def _left_since(entry: StageChange, record) -> bool:
+    """Whether the object has moved on (and perhaps come back) since ``entry``."""
+    if getattr(record, "stage", entry.target) != entry.target:
+        return True
+    return StageChange.objects.filter(
+        content_type_id=entry.content_type_id, object_id=entry.object_id, pk__gt=entry.pk
+    ).exists()
+
+
+def successors_will_not_fire(*, tasks: Sequence[Task]) -> None:
+    """The ``tasks`` were cancelled: the rules waiting for them will never fire on their entry."""
+    cancelled = {
+        (task.rule_id, task.entry_id): task for task in tasks if task.rule_id and task.entry_id
+    }
+    if not cancelled:
+        return
+    waiting = (
+        RuleFiring.objects.select_for_update(of=("self",))
+        .filter(
+            entry_id__in={entry_id for _rule, entry_id in cancelled},
+            outcome=RuleFiring.Outcome.WAITING,
+        )
+        .select_related("rule")
+        .order_by("pk")
+    )
+    now, skipped = timezone.now(), []
+    with translation.override(settings.LANGUAGE_CODE):
+        for firing in waiting:
+            task = cancelled.get((firing.rule.predecessor_id, firing.entry_id))
+            if task is None:
+                continue
+            firing.outcome, firing.updated_at = RuleFiring.Outcome.SKIPPED, now
+            message = _("Will not fire: “%(task)s” was cancelled.") % {"task": task.title}
+            firing.message = message[:300]
+            skipped.append(firing)
+    _pass_on_will_not_fire(skipped)
+
+
+def _pass_on_will_not_fire(skipped: list[RuleFiring]) -> None:
+    """Save the firings that will not fire, then mark the rules that follow them the same."""
+    while skipped:
+        RuleFiring.objects.bulk_update(skipped, ["outcome", "message", "updated_at"])
+        blocked = {(firing.rule_id, firing.entry_id): firing.rule for firing in skipped}
+        followers = (
+            RuleFiring.objects.select_for_update(of=("self",))
+            .filter(
+                entry_id__in={entry_id for _rule, entry_id in blocked},
+                rule__predecessor_id__in={rule_id for rule_id, _entry in blocked},
+                outcome=RuleFiring.Outcome.WAITING,
+            )
+            .select_related("rule")
+            .order_by("pk")
+        )
+        now, skipped = timezone.now(), []
+        with translation.override(settings.LANGUAGE_CODE):
+            for firing in followers:
+                rule = blocked.get((firing.rule.predecessor_id, firing.entry_id))
+                if rule is None:
+                    continue
+                firing.outcome, firing.updated_at = RuleFiring.Outcome.SKIPPED, now
+                message = _("Will not fire: “%(rule)s”, which it follows, will not fire.") % {
+                    "rule": rule
+                }
+                firing.message = message[:300]
+                skipped.append(firing)
 
 
 def preview(*, record, stage: str) -> list[PlannedTask]:
@@ -320,10 +488,14 @@ def preview(*, record, stage: str) -> list[PlannedTask]:
     if trigger is None:
         return []
     calendar, assigner, now = WorkingCalendar(), Assigner(), timezone.now()
+    rules = _rules_for(trigger.kind, [stage])
+    active = {rule.pk: rule for rule in rules}
     result = []
-    for rule in _rules_for(trigger.kind, [stage]):
+    for rule in rules:
         plan = _plan(rule, record, trigger, now, calendar, assigner)
         plan.waiting_for = rule.predecessor
+        with translation.override(settings.LANGUAGE_CODE):
+            plan.will_not_fire = _chain_break(rule, active)
         result.append(plan)
     return result
 
@@ -378,6 +550,7 @@ def backfill(*, rule: Rule, entries: Sequence[StageChange], actor) -> list[Task]
             deal=plan.deal,
             outcome=RuleFiring.Outcome.BACKFILLED,
             task=task,
+            message=plan.queue_reason[:300],
         )
         for plan, task in zip(planned, tasks, strict=True)
     )

@@ -63,21 +63,29 @@ def task_transition(
             refusals.append(_("Say why in the comment."))
         if refusals:
             raise TransitionRefused(refusals)
-        source = locked.get_status_display()
+        source_status, source = locked.status, locked.get_status_display()
         getattr(locked, name)()
         if name == "start" and locked.assignee_id is None:
             locked.assignee = actor
         locked.save()
+        note = comment.strip()
+        if name == "complete" and source_status == Task.Status.OPEN:
+            # Quick tasks are closed without being started; the history says so.
+            with translation.override(settings.LANGUAGE_CODE):
+                shortcut = _("Completed straight from open, without being started.")
+            note = "\n".join(filter(None, [shortcut, note]))
         TaskEvent.objects.create(
             task=locked,
             kind=TaskEvent.Kind.STATUS,
             actor=actor,
             old_value=source,
             new_value=locked.get_status_display(),
-            note=comment.strip(),
+            note=note,
         )
         if locked.status == Task.Status.DONE:
             rules.fire_successors(task=locked)
+        elif locked.status == Task.Status.CANCELLED:
+            rules.successors_will_not_fire(tasks=[locked])
     return locked
 
 
@@ -245,6 +253,7 @@ def tasks_cancel_for_deals(*, deal_ids, actor, reason: str, keep_entries=()) -> 
         task.updated_at = now
     Task.objects.bulk_update(tasks, ["status", "updated_at"])
     TaskEvent.objects.bulk_create(events)
+    rules.successors_will_not_fire(tasks=tasks)
     return len(tasks)
 
 

@@ -79,6 +79,36 @@ def test_the_department_queue_runs_the_same_queries_for_10_and_500_tasks(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("count", [10, 500])
+def test_my_tasks_run_the_same_queries_for_10_and_500_tasks(
+    client_of, departments, finance_clerk, django_assert_num_queries, count
+):
+    deal = DealFactory(stage="realization", realization_number="R-2026-00001")
+    tasks = Task.objects.bulk_create(
+        # From three days ago to next week: every group has tasks, with 10 as with 500.
+        Task(
+            title=f"Task {i}",
+            department=departments["finance"],
+            assignee=finance_clerk,
+            deal=deal,
+            deadline=NOW + datetime.timedelta(days=i % 10 - 3),
+        )
+        for i in range(count)
+    )
+    # A few the clerk takes part in by name, with comments: the rows show their counts.
+    for task in tasks[:3]:
+        task.participant_users.add(finance_clerk)
+        TaskComment.objects.create(task=task, author=finance_clerk, text="Курс ЦБ")
+    client = client_of(finance_clerk)
+    # session, user, the open tasks they take part in, the four group counts in one
+    # query, one query per group, the headed departments (for the row's buttons), the
+    # user's departments and roles (for the menu)
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(11):
+        response = client.get("/tasks/")
+    assert response.status_code == 200
+    assert response.context["groups"][0].tasks[0].title.startswith("Task ")
+
+
 def test_a_clerk_does_not_see_another_departments_task(client_of, departments, customs_clerk):
     task = TaskFactory(department=departments["finance"])
     assert client_of(customs_clerk).get(task.get_absolute_url()).status_code == 404
@@ -106,6 +136,70 @@ def test_completing_in_place_swaps_the_row(client_of, departments, finance_clerk
     assert 'class="flag status-done">Done<' in html
     task.refresh_from_db()
     assert task.status == "done"
+
+
+def test_taking_and_starting_in_place_return_the_row(client_of, departments, finance_clerk):
+    task = TaskFactory(department=departments["finance"], title="Бюджет")
+    client = client_of(finance_clerk)
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": f"task-{task.pk}"}
+
+    taken = client.post(
+        f"/tasks/{task.pk}/act/", {"name": "take", "expected_status": "open"}, **headers
+    ).content.decode()
+
+    assert taken.lstrip().startswith(f'<li id="task-{task.pk}"')
+    assert finance_clerk.get_full_name() in taken
+    assert 'value="take"' not in taken
+    assert 'value="start"' in taken
+    task.refresh_from_db()
+    assert (task.assignee, task.status) == (finance_clerk, "open")
+
+    started = client.post(
+        f"/tasks/{task.pk}/act/", {"name": "start", "expected_status": "open"}, **headers
+    ).content.decode()
+
+    assert started.lstrip().startswith(f'<li id="task-{task.pk}"')
+    assert 'class="flag status-in_progress">In progress<' in started
+    assert 'value="start"' not in started
+    assert "<html" not in started
+    task.refresh_from_db()
+    assert task.status == "in_progress"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_dashboard_finds_tasks_by_deal_number_and_by_text(
+    client_of, departments, finance_clerk
+):
+    def task(title, number, deal_title):
+        return TaskFactory(
+            title=title,
+            department=departments["finance"],
+            deal=DealFactory(stage="realization", realization_number=number, title=deal_title),
+            deadline=NOW + datetime.timedelta(days=20),
+        )
+
+    task("Составить бюджет", "R-2026-00077", "Насосы для Казани")
+    task("Подобрать таможенные коды", "R-2026-00078", "Компрессоры")
+    task("Оплатить поставщику", "R-2026-00079", "Насосы для Самары")
+    client = client_of(finance_clerk)
+
+    def found(text: str) -> list[str]:
+        html = client.get("/tasks/queue/", {"q": text}).content.decode()
+        return titles_in(html, "later")
+
+    assert found("R-2026-00078") == ["Подобрать таможенные коды"]
+    assert found("2026-00077") == ["Составить бюджет"]
+    assert found("таможенные") == ["Подобрать таможенные коды"]
+    assert found("Насосы") == ["Составить бюджет", "Оплатить поставщику"]
+    assert found("") == ["Составить бюджет", "Подобрать таможенные коды", "Оплатить поставщику"]
+    partial = client.get(
+        "/tasks/queue/",
+        {"q": "R-2026-00079"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="task-groups",
+    ).content.decode()
+    assert partial.lstrip().startswith('<div id="task-groups"')
+    assert titles_in(partial, "later") == ["Оплатить поставщику"]
 
 
 def test_a_refused_action_says_why_in_the_row(client_of, departments, finance_clerk):
@@ -203,7 +297,7 @@ def test_a_manager_adds_a_task_for_a_department_from_the_deal_card(client_of, ma
     assert (task.created_by, task.rule, task.department.code) == (manager, None, "logistics")
 
 
-def test_files_on_a_task_are_kept_with_the_deal_and_served_to_those_who_see_it(
+def test_files_on_a_task_are_kept_with_the_deal_and_served_to_those_who_see_the_task(
     client_of, departments, legal_clerk, buyer, customs_clerk
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -223,9 +317,18 @@ def test_files_on_a_task_are_kept_with_the_deal_and_served_to_those_who_see_it(
     assert (
         "Спецификация.pdf" in client_of(legal_clerk).get(task.get_absolute_url()).content.decode()
     )
-    assert (
-        client_of(customs_clerk).get(attachment.get_absolute_url()).status_code == 200
-    )  # the deal is visible
+    assert client_of(legal_clerk).get(attachment.get_absolute_url()).status_code == 200
+    assert client_of(buyer).get(attachment.get_absolute_url()).status_code == 200
+    # The customs clerk sees the deal but not the legal task: not its files either.
+    assert client_of(customs_clerk).get(attachment.get_absolute_url()).status_code == 404
+
+    def files_box(user) -> str:
+        page = client_of(user).get(task.deal.get_absolute_url()).content.decode()
+        start = page.index('id="attachments"')
+        return page[start : page.index("</section>", start)]
+
+    assert "Спецификация.pdf" not in files_box(customs_clerk)
+    assert "Спецификация.pdf" in files_box(buyer)
     outsider = client_of(TaskFactory().deal.manager)
     assert outsider.get(attachment.get_absolute_url()).status_code == 404
 

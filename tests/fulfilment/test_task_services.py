@@ -40,6 +40,23 @@ def test_a_clerk_takes_starts_and_completes_their_departments_task(budget_task, 
     ]
 
 
+def test_completing_straight_from_open_is_recorded_as_such(budget_task, finance_clerk):
+    task = services.task_transition(
+        task=budget_task, name="complete", actor=finance_clerk, comment="Готово"
+    )
+
+    assert task.status == Task.Status.DONE
+    event = task.events.get(kind="status")
+    assert (event.old_value, event.new_value) == ("Open", "Done")
+    assert event.note == "Completed straight from open, without being started.\nГотово"
+
+
+def test_completing_a_started_task_is_not_marked_as_a_shortcut(budget_task, finance_clerk):
+    services.task_transition(task=budget_task, name="start", actor=finance_clerk)
+    task = services.task_transition(task=budget_task, name="complete", actor=finance_clerk)
+    assert task.events.filter(kind="status", new_value="Done").get().note == ""
+
+
 def test_another_departments_clerk_cannot_act_on_the_task(budget_task, customs_clerk):
     with pytest.raises(TransitionRefused, match="Only Финансовый отдел completes this task"):
         services.task_transition(task=budget_task, name="complete", actor=customs_clerk)

@@ -15,6 +15,7 @@ from rest_framework.viewsets import GenericViewSet
 from fulfilment.api.errors import error_responses
 from fulfilment.api.permissions import HasCapability
 from fulfilment.api.serializers import common as s
+from fulfilment.handover.models import Department
 from fulfilment.roles import Can, capabilities_of, roles_of
 from fulfilment.templatetags.people import full_name
 from orders.workflow import TransitionOption, transition_options
@@ -81,7 +82,7 @@ class MeView(ApiMixin, GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         user = request.user
-        departments = user.departments.order_by("name")
+        departments = Department.objects.of(user).order_by("name")
         return Response(
             s.MeSerializer(
                 {
