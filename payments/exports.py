@@ -93,12 +93,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_value(value) -> str:
-    """A cell as text a spreadsheet reads as data: plain decimals and dates, and text
-    that could start a formula made literal."""
+    """A cell as text a spreadsheet reads as data: decimals with a decimal comma (no
+    grouping), ISO dates, and text that could start a formula made literal."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        # Excel with Russian settings reads "1234,50" as a number and "1234.50" as text.
+        return f"{value:.2f}".replace(".", ",")
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = str(value)

@@ -325,6 +325,14 @@ class Payment(models.Model):
         ordering = ["-paid_on", "-pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        constraints = [
+            # One payment order is entered once per installment, whoever enters it.
+            models.UniqueConstraint(
+                fields=["installment", "reference"],
+                condition=~Q(reference=""),
+                name="payments_one_payment_per_reference",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.installment}: {self.amount} ({self.paid_on:%Y-%m-%d})"

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fulfilment.calendar import WorkingCalendar
 from orders.models import Contract, SupplierOrder
@@ -120,6 +121,16 @@ EXAMPLE_DATES = {
 }
 
 
+# How each example event reads: "contract signed 2026-03-02, delivered 2026-03-20".
+EXAMPLE_EVENTS = {
+    BaseEvent.CONTRACT_SIGNED: gettext_lazy("contract signed"),
+    BaseEvent.ORDER_PLACED: gettext_lazy("order placed"),
+    BaseEvent.SHIPMENT: gettext_lazy("shipped"),
+    BaseEvent.DELIVERY: gettext_lazy("delivered"),
+    BaseEvent.SUPPLIER_INVOICE: gettext_lazy("supplier invoice dated"),
+}
+
+
 def worked_example(lines: list[TermInstallment], calendar: WorkingCalendar | None = None) -> str:
     """E.g. "contract signed 2026-03-02, delivered 2026-03-20 → 30 % due 2026-03-10 (9 March
     is a day off), 70 % due 2026-04-20 (19 April is a Sunday, moved to the next working
@@ -127,7 +138,7 @@ def worked_example(lines: list[TermInstallment], calendar: WorkingCalendar | Non
     calendar = calendar or WorkingCalendar()
     events = []
     for event in dict.fromkeys(line.base_event for line in lines):
-        events.append(f"{BaseEvent(event).label} {EXAMPLE_DATES[event]:%Y-%m-%d}")
+        events.append(f"{EXAMPLE_EVENTS[event]} {EXAMPLE_DATES[event]:%Y-%m-%d}")
     parts = []
     for line in lines:
         base = EXAMPLE_DATES[line.base_event]

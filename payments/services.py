@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -41,6 +41,42 @@ def term_for(order: SupplierOrder) -> PaymentTerm | None:
     return found.get("order") or found.get("contract") or found.get("supplier")
 
 
+def _orders_following(
+    *,
+    supplier_order: SupplierOrder | None = None,
+    contract: Contract | None = None,
+    supplier: Counterparty | None = None,
+) -> list[SupplierOrder]:
+    """The orders whose schedule follows an assignment to this order, contract or supplier."""
+    if supplier_order is not None:
+        return [supplier_order]
+    # Only orders still running on deals in realization follow a new default:
+    # closed and cancelled ones keep the schedule they were paid by.
+    related = contract.supplier_orders if contract is not None else supplier.supplier_orders
+    return list(
+        related.filter(
+            stage__in=[*SupplierOrder.ACTIVE_STAGES, SupplierOrder.Stage.DELIVERED],
+            deal__stage=Deal.Stage.REALIZATION,
+        ).order_by("pk")
+    )
+
+
+def _target_of(assignment: TermAssignment) -> dict:
+    target = {
+        "supplier_order": assignment.supplier_order,
+        "contract": assignment.contract,
+        "supplier": assignment.supplier,
+    }
+    return {name: value for name, value in target.items() if value is not None}
+
+
+def _schedules_follow(orders: list[SupplierOrder], actor) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("payment term changed")
+    for order in orders:
+        schedule_sync(order=order, actor=actor, reason=reason)
+
+
 def term_assign(
     *,
     term: PaymentTerm | None,
@@ -48,7 +84,7 @@ def term_assign(
     supplier_order: SupplierOrder | None = None,
     contract: Contract | None = None,
     supplier: Counterparty | None = None,
-) -> None:
+) -> TermAssignment | None:
     """Attach a term (or none) to an order, a contract or a supplier; schedules follow."""
     if not can(actor, Can.CHOOSE_PAYMENT_TERMS):
         raise PermissionDenied(_("Your role does not include this work."))
@@ -57,26 +93,53 @@ def term_assign(
     if len(target) != 1:
         raise ValueError("Assign a term to exactly one of an order, a contract or a supplier.")
     with transaction.atomic():
+        assignment = None
         if term is None:
             TermAssignment.objects.filter(**target).delete()
         else:
-            TermAssignment.objects.update_or_create(**target, defaults={"term": term})
-        if supplier_order is not None:
-            orders = [supplier_order]
-        else:
-            # Only orders still running on deals in realization follow a new default:
-            # closed and cancelled ones keep the schedule they were paid by.
-            related = contract.supplier_orders if contract is not None else supplier.supplier_orders
-            orders = list(
-                related.filter(
-                    stage__in=[*SupplierOrder.ACTIVE_STAGES, SupplierOrder.Stage.DELIVERED],
-                    deal__stage=Deal.Stage.REALIZATION,
-                )
+            assignment, _created = TermAssignment.objects.update_or_create(
+                **target, defaults={"term": term}
             )
-        with translation.override(settings.LANGUAGE_CODE):
-            reason = _("payment term changed")
-        for order in orders:
-            schedule_sync(order=order, actor=actor, reason=reason)
+        _schedules_follow(_orders_following(**target), actor)
+    return assignment
+
+
+def term_assignment_save(*, assignment: TermAssignment, actor) -> TermAssignment:
+    """Save an assignment edited as a whole (the admin): a new one, another term, or
+    another target; the orders of the old and the new target follow."""
+    if not can(actor, Can.CHOOSE_PAYMENT_TERMS):
+        raise PermissionDenied(_("Your role does not include this work."))
+    target = _target_of(assignment)
+    if len(target) != 1:
+        raise ValidationError(
+            _("Choose exactly one of a supplier order, a contract or a supplier.")
+        )
+    with transaction.atomic():
+        previous = (
+            TermAssignment.objects.select_for_update(of=("self",))
+            .select_related("supplier_order", "contract", "supplier")
+            .filter(pk=assignment.pk)
+            .first()
+            if assignment.pk
+            else None
+        )
+        assignment.save()
+        orders = _orders_following(**target)
+        if previous is not None and _target_of(previous) != target:
+            known = {order.pk for order in orders}
+            orders += [o for o in _orders_following(**_target_of(previous)) if o.pk not in known]
+        _schedules_follow(orders, actor)
+    return assignment
+
+
+def term_assignment_delete(*, assignment: TermAssignment, actor) -> None:
+    """Remove an assignment; its orders fall back to the contract's or supplier's term."""
+    if not can(actor, Can.CHOOSE_PAYMENT_TERMS):
+        raise PermissionDenied(_("Your role does not include this work."))
+    with transaction.atomic():
+        target = _target_of(assignment)
+        assignment.delete()
+        _schedules_follow(_orders_following(**target), actor)
 
 
 def _text(value) -> str:
@@ -146,11 +209,14 @@ def schedule_sync(*, order: SupplierOrder, actor, reason: str) -> list[Installme
         )
         live = [i for i in current if i.state != Installment.State.CANCELLED]
         if order.stage == SupplierOrder.Stage.CANCELLED:
-            _cancel(
-                [i for i in live if i.state == Installment.State.OPEN],
-                actor,
-                _("the order was cancelled"),
-            )
+            # Money already paid on a cancelled order stays visible: a partly paid
+            # installment is settled at what was paid (and shows as paid), never
+            # cancelled; only untouched installments are cancelled.
+            unpaid = [i for i in live if i.state == Installment.State.OPEN]
+            with translation.override(settings.LANGUAGE_CODE):
+                cancelled = _("the order was cancelled")
+            _cancel([i for i in unpaid if i.paid_amount == 0], actor, cancelled)
+            _settle_at_paid([i for i in unpaid if i.paid_amount > 0], actor)
             return current
         term = term_for(order)
         lines = list(term.installments.order_by("position", "pk")) if term else []
@@ -223,7 +289,8 @@ def schedule_sync(*, order: SupplierOrder, actor, reason: str) -> list[Installme
             installment.save()
             if installment.state == Installment.State.PAID:
                 paid.append(installment)
-            elif installment.due_date != old_due:
+            elif installment.due_date != old_due or "amount" in changed:
+                # A new amount changes the reminder's title even when the date stays.
                 moved.append((installment, old_due))
             result.append(installment)
         InstallmentChange.objects.bulk_create(changes)
@@ -258,6 +325,43 @@ def _cancel(installments: list[Installment], actor, reason: str) -> None:
     )
 
 
+def _duplicate_reference(reference: str) -> str:
+    return _("Payment order %(reference)s is already recorded on this installment.") % {
+        "reference": reference
+    }
+
+
+def _settle_at_paid(installments: list[Installment], actor) -> None:
+    """Close the partly paid installments of a cancelled order at the amount paid."""
+    if not installments:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("order cancelled; settled at the amount paid")
+    changes = []
+    for installment in installments:
+        for field, new in (
+            ("amount", installment.paid_amount),
+            ("state", Installment.State.PAID),
+        ):
+            changes.append(
+                InstallmentChange(
+                    installment=installment,
+                    field=field,
+                    old_value=_text(getattr(installment, field)),
+                    new_value=_text(new),
+                    reason=reason,
+                    actor=actor,
+                )
+            )
+            setattr(installment, field, new)
+        installment.save(update_fields=["amount", "state", "updated_at"])
+    InstallmentChange.objects.bulk_create(changes)
+    # Nothing is left to pay: their reminders and escalations are cancelled, not done.
+    installments_cancelled.send(
+        sender=Installment, installments=installments, actor=actor, reason=reason
+    )
+
+
 def payment_record(
     *, installment: Installment, amount: Decimal, paid_on: datetime.date, reference: str, actor
 ) -> Payment:
@@ -285,6 +389,8 @@ def payment_record(
                     ]
                 }
             )
+        if Payment.objects.filter(installment=locked, reference=reference.strip()).exists():
+            raise ValidationError({"reference": [_duplicate_reference(reference.strip())]})
         if amount > locked.outstanding:
             raise ValidationError(
                 {
@@ -294,13 +400,20 @@ def payment_record(
                     ]
                 }
             )
-        payment = Payment.objects.create(
-            installment=locked,
-            amount=amount,
-            paid_on=paid_on,
-            reference=reference.strip(),
-            recorded_by=actor,
-        )
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    installment=locked,
+                    amount=amount,
+                    paid_on=paid_on,
+                    reference=reference.strip(),
+                    recorded_by=actor,
+                )
+        except IntegrityError:
+            # The row lock makes this unreachable; the constraint is the backstop.
+            raise ValidationError(
+                {"reference": [_duplicate_reference(reference.strip())]}
+            ) from None
         locked.paid_amount += amount
         fully_paid = locked.paid_amount == locked.amount
         if fully_paid:

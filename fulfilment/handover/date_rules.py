@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.formats import number_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from fulfilment.calendar import WorkingCalendar
@@ -57,6 +58,20 @@ def reminder_title(installment: Installment) -> str:
         "amount": _money(installment.outstanding, installment.currency),
         "supplier": order.supplier.name,
         "date": installment.due_date.isoformat(),
+    }
+
+
+def reminder_description(installment: Installment, pack_text: str) -> str:
+    provisional = _(" (provisional)") if installment.provisional else ""
+    return _(
+        "Installment %(position)d of %(number)s, %(share)s %% of the order, due %(date)s%(provisional)s.\n\n%(pack)s"
+    ) % {
+        "position": installment.position,
+        "number": installment.supplier_order.number,
+        "share": f"{installment.share.normalize():f}",
+        "date": installment.due_date.isoformat(),
+        "provisional": provisional,
+        "pack": pack_text,
     }
 
 
@@ -131,23 +146,12 @@ def payment_reminders_create(*, today: datetime.date | None = None, batch: int =
         with translation.override(settings.LANGUAGE_CODE):
             for installment in claimed:
                 pack_text, missing[installment.pk] = _pack_text(packs[installment.pk])
-                provisional = _(" (provisional)") if installment.provisional else ""
                 planned.append(
                     PlannedTask(
                         record=installment,
                         deal=installment.supplier_order.deal,
                         title=reminder_title(installment)[:300],
-                        description=_(
-                            "Installment %(position)d of %(number)s, %(share)s %% of the order, due %(date)s%(provisional)s.\n\n%(pack)s"
-                        )
-                        % {
-                            "position": installment.position,
-                            "number": installment.supplier_order.number,
-                            "share": f"{installment.share.normalize():f}",
-                            "date": installment.due_date.isoformat(),
-                            "provisional": provisional,
-                            "pack": pack_text,
-                        },
+                        description=reminder_description(installment, pack_text),
                         deadline=_end_of(installment.due_date),
                         assignee=assigner.least_loaded(accounting),
                         department=accounting,
@@ -167,13 +171,22 @@ def payment_reminders_create(*, today: datetime.date | None = None, batch: int =
     return _in_batches(one_batch, today)
 
 
-def _director():
-    return (
+def _escalation_owner(accounting: Department):
+    """The operations director; without an active one, the head of accounting (who owns
+    the supplier payments), else the least loaded accountant: an overdue payment is never
+    left unassigned."""
+    director = (
         get_user_model()
         .objects.filter(is_active=True, groups__name=Role.OPERATIONS_DIRECTOR)
         .order_by("pk")
         .first()
     )
+    if director is not None:
+        return director
+    head = accounting.head
+    if head is not None and head.is_active:
+        return head
+    return Assigner().least_loaded(accounting)
 
 
 def payment_escalations_create(*, today: datetime.date | None = None, batch: int = BATCH) -> int:
@@ -199,7 +212,7 @@ def payment_escalations_create(*, today: datetime.date | None = None, batch: int
         if not claimed:
             return 0
         accounting = Department.objects.get(code="accounting")
-        director = _director()
+        owner = _escalation_owner(accounting)
         with translation.override(settings.LANGUAGE_CODE):
             planned = [
                 PlannedTask(
@@ -220,7 +233,7 @@ def payment_escalations_create(*, today: datetime.date | None = None, batch: int
                         "The installment is past its due date and not paid. Accounting has its reminder task."
                     ),
                     deadline=_end_of(WorkingCalendar().next_working_day(today)),
-                    assignee=director,
+                    assignee=owner,
                     department=accounting,
                 )
                 for installment in claimed
@@ -321,39 +334,72 @@ def date_rules_run(*, today: datetime.date | None = None) -> dict[str, int]:
 def reminders_follow_due_dates(
     *, moved: Sequence[tuple[Installment, datetime.date | None]], actor, reason: str
 ) -> None:
-    """A moved due date moves the open reminder's deadline (recorded) instead of a new task."""
+    """The open reminder follows its installment: a moved due date moves its deadline, a
+    new amount changes its title and description (each recorded in the task's history),
+    and never a second open task for the same installment."""
     for installment, old_due in moved:
-        reminder = (
+        # Every reminder of the installment, not only the one for the old date: after
+        # A → B → A the open task may sit on a row whose date differs from both.
+        reminders = list(
             PaymentReminder.objects.select_for_update(of=("self", "task"))
-            .filter(installment=installment, due_date=old_due, task__status__in=Task.OPEN_STATUSES)
-            .select_related("task", "installment__supplier_order__supplier")
-            .first()
+            .filter(installment=installment, task__isnull=False)
+            .select_related("task")
+            .order_by("-created_at", "-pk")
         )
-        if reminder is None:
+        open_ones = [r for r in reminders if r.task.is_open]
+        if not open_ones:
             continue
-        task = reminder.task
         if installment.due_date is None:
             # No due date any more: no reminder either; a date that comes back brings a new one.
-            tasks_close([task], name="cancel", actor=actor, note=reason)
-            reminder.delete()
+            tasks_close([r.task for r in open_ones], name="cancel", actor=actor, note=reason)
+            PaymentReminder.objects.filter(pk__in=[r.pk for r in open_ones]).delete()
             continue
-        if PaymentReminder.objects.filter(
-            installment=installment, due_date=installment.due_date
-        ).exists():
-            continue
-        old_deadline = task.deadline
-        reminder.due_date = installment.due_date
-        reminder.save(update_fields=["due_date"])
-        with translation.override(settings.LANGUAGE_CODE):
-            task.title = reminder_title(installment)[:300]
-        task.deadline = _end_of(installment.due_date)
-        task.save(update_fields=["title", "deadline", "updated_at"])
+        keep = next(
+            (r for r in open_ones if r.due_date == installment.due_date),
+            next((r for r in open_ones if r.due_date == old_due), open_ones[0]),
+        )
+        duplicates = [r for r in open_ones if r is not keep]
+        if duplicates:
+            tasks_close([r.task for r in duplicates], name="cancel", actor=actor, note=reason)
+            PaymentReminder.objects.filter(pk__in=[r.pk for r in duplicates]).delete()
+        if keep.due_date != installment.due_date:
+            # The date's slot may hold a reminder whose task is already closed: the open
+            # task takes the slot, so the job makes no second task for that date.
+            PaymentReminder.objects.filter(
+                installment=installment, due_date=installment.due_date
+            ).exclude(pk=keep.pk).delete()
+            keep.due_date = installment.due_date
+            keep.save(update_fields=["due_date"])
+        _task_follows(keep.task, installment, actor=actor, reason=reason)
+
+
+def _task_follows(task: Task, installment: Installment, *, actor, reason: str) -> None:
+    old_deadline, old_title = task.deadline, task.title
+    with translation.override(settings.LANGUAGE_CODE):
+        title = reminder_title(installment)[:300]
+        # The pack was listed when the task was made; only the installment's part changes.
+        _old, _separator, pack_text = task.description.partition("\n\n")
+        description = reminder_description(installment, pack_text)
+    task.title = title
+    task.description = description
+    task.deadline = _end_of(installment.due_date)
+    task.save(update_fields=["title", "description", "deadline", "updated_at"])
+    if task.deadline != old_deadline:
         TaskEvent.objects.create(
             task=task,
             kind=TaskEvent.Kind.DEADLINE,
             actor=actor,
             old_value=timezone.localtime(old_deadline).strftime("%Y-%m-%d %H:%M"),
             new_value=timezone.localtime(task.deadline).strftime("%Y-%m-%d %H:%M"),
+            note=reason,
+        )
+    if task.title != old_title:
+        TaskEvent.objects.create(
+            task=task,
+            kind=TaskEvent.Kind.DETAILS,
+            actor=actor,
+            old_value=Truncator(old_title).chars(200),
+            new_value=Truncator(task.title).chars(200),
             note=reason,
         )
 

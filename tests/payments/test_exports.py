@@ -115,10 +115,10 @@ def test_csv_export_opens_in_russian_excel_with_cyrillic_amounts_and_dates(
             "R-2026-00042",
             "ООО «Насосы Урала»",
             "2",
-            "70.00",
-            "840000.00",
-            "100000.50",
-            "739999.50",
+            "70,00",
+            "840000,00",
+            "100000,50",
+            "739999,50",
             "RUB",
             "2026-11-20",
             "yes",
@@ -130,10 +130,10 @@ def test_csv_export_opens_in_russian_excel_with_cyrillic_amounts_and_dates(
             "R-2026-00043",
             "АО «Арматура»",
             "1",
-            "100.00",
-            "55000.00",
-            "0.00",
-            "55000.00",
+            "100,00",
+            "55000,00",
+            "0,00",
+            "55000,00",
             "EUR",
             "2027-01-15",
             "no",
@@ -141,6 +141,11 @@ def test_csv_export_opens_in_russian_excel_with_cyrillic_amounts_and_dates(
             "2027-01-12",
         ],
     ]
+    # Excel with Russian settings reads these as numbers: no dot, no grouping.
+    for row in rows:
+        for amount in row[4:8]:
+            assert "." not in amount
+            assert Decimal(amount.replace(",", ".")) >= 0
 
 
 def test_csv_is_the_default_format(client_of, accountant, pumps):

@@ -191,6 +191,41 @@ def test_cancelling_the_order_cancels_its_unpaid_installments(order, buyer):
     assert {i.state for i in schedule(order)} == {"cancelled"}
 
 
+def test_cancelling_the_order_settles_a_partly_paid_installment_at_the_amount_paid(
+    order, buyer, accountant
+):
+    prepayment, balance = schedule(order)
+    with time_machine.travel(NOW, tick=False):
+        payment_record(
+            installment=prepayment,
+            amount=Decimal("100000.00"),
+            paid_on=D(2026, 3, 2),
+            reference="п/п 17",
+            actor=accountant,
+        )
+        order_services.supplier_order_transition(
+            order=order, name="cancel", actor=buyer, comment="Поставщик отказал"
+        )
+
+    prepayment, balance = schedule(order)
+    assert (prepayment.state, prepayment.amount, prepayment.paid_amount) == (
+        "paid",
+        Decimal("100000.00"),
+        Decimal("100000.00"),
+    )
+    assert prepayment.status() == Installment.Status.PAID
+    assert balance.state == "cancelled"
+    settled = {
+        change.field: (change.old_value, change.new_value, change.reason)
+        for change in prepayment.changes.exclude(field="paid_amount")
+    }
+    assert settled == {
+        "amount": ("300000.00", "100000.00", "order cancelled; settled at the amount paid"),
+        "state": ("open", "paid", "order cancelled; settled at the amount paid"),
+    }
+    assert balance.changes.get(field="state").reason == "the order was cancelled"
+
+
 def test_the_orders_own_term_wins_over_the_contracts_and_the_suppliers(buyer, accountant):
     supplier = SupplierFactory()
     contract = ContractFactory(counterparty=supplier)

@@ -103,7 +103,7 @@ def test_the_worked_example_of_the_seeded_prepayment_term(settings):
     term = PaymentTerm.objects.get(installments__base_event="contract_signed")
     example = worked_example(list(term.installments.order_by("position")))
     assert example == (
-        "contract signed 2026-03-02, delivery 2026-03-20 → 30 % due 2026-03-10 (9 March is a day off), "
+        "contract signed 2026-03-02, delivered 2026-03-20 → 30 % due 2026-03-10 (9 March is a day off), "
         "70 % due 2026-04-20 (19 April is a Sunday, moved to the next working day)"
     )
 
