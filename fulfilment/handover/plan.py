@@ -9,6 +9,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fulfilment.handover.models import Task
 from orders.models import Deal, SupplierOrder
@@ -26,6 +27,7 @@ class Mark:
     late: bool = False
     done: bool = False
     planned: bool = False
+    slipped_from: datetime.date | None = None  # a delivery made later than planned
 
 
 def plan_marks(deal: Deal, today: datetime.date) -> list[Mark]:
@@ -44,24 +46,45 @@ def plan_marks(deal: Deal, today: datetime.date) -> list[Mark]:
             )
         )
     for order in deal.supplier_orders.exclude(stage=SupplierOrder.Stage.CANCELLED).order_by("pk"):
+        planned = order.planned_delivery_date
         if order.actual_delivery_date:
+            # Both dates, so a slip shows: the promise and what happened.
+            if planned:
+                marks.append(
+                    Mark(
+                        str(_("Deliveries")),
+                        planned,
+                        f"{order.number}: {_('planned delivery')}",
+                        order.get_absolute_url(),
+                        planned=True,
+                    )
+                )
+            slip = (order.actual_delivery_date - planned).days if planned else 0
+            label = f"{order.number}: {_('delivered')}"
+            if slip > 0:
+                label += " " + ngettext(
+                    "(%(days)d day after the planned date)",
+                    "(%(days)d days after the planned date)",
+                    slip,
+                ) % {"days": slip}
             marks.append(
                 Mark(
                     str(_("Deliveries")),
                     order.actual_delivery_date,
-                    order.number,
+                    label,
                     order.get_absolute_url(),
                     done=True,
+                    slipped_from=planned if slip > 0 else None,
                 )
             )
-        elif order.planned_delivery_date:
+        elif planned:
             marks.append(
                 Mark(
                     str(_("Deliveries")),
-                    order.planned_delivery_date,
+                    planned,
                     order.number,
                     order.get_absolute_url(),
-                    late=order.planned_delivery_date < today,
+                    late=planned < today,
                     planned=True,
                 )
             )
@@ -142,10 +165,20 @@ def plan_svg(marks: list[Mark], today: datetime.date) -> SafeString:
             for mark in marks
         ),
     )
+    slips = format_html_join(
+        "",
+        '<line class="slip" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#c0392b" stroke-width="2" stroke-dasharray="4 3"/>',
+        (
+            (x(mark.slipped_from), y, x(mark.day), y)
+            for mark in marks
+            if mark.slipped_from
+            for y in [TOP + LANE * lanes.index(mark.lane) + LANE / 2]
+        ),
+    )
     today_x = x(today)
     return format_html(
         '<svg class="plan" viewBox="0 0 {} {}" role="img" aria-label="{}">{}{}'
-        '<line class="today" x1="{}" y1="{}" x2="{}" y2="{}"/><text class="today" x="{}" y="14" text-anchor="middle">{}</text>{}</svg>',
+        '<line class="today" x1="{}" y1="{}" x2="{}" y2="{}"/><text class="today" x="{}" y="14" text-anchor="middle">{}</text>{}{}</svg>',
         WIDTH,
         height,
         _("The deal's plan"),
@@ -157,6 +190,7 @@ def plan_svg(marks: list[Mark], today: datetime.date) -> SafeString:
         height - 18,
         today_x,
         _("today"),
+        slips,
         dots,
     )
 

@@ -43,15 +43,38 @@ from payments.models import Installment
 
 RED, AMBER, GREEN = "red", "amber", "green"
 STATUS_LABELS = {RED: _("red"), AMBER: _("amber"), GREEN: _("green")}
+# Each sortable column, ascending then descending; the key with "-" is the descending one.
 SORTS = {
     "status": ["status_rank", "realization_started_at"],
-    "-days": ["realization_started_at"],
-    "days": ["-realization_started_at"],
+    "-status": ["-status_rank", "-realization_started_at"],
+    "days": ["-realization_started_at", "realization_number"],
+    "-days": ["realization_started_at", "realization_number"],
     "number": ["realization_number"],
+    "-number": ["-realization_number"],
     "customer": ["customer__name", "realization_number"],
+    "-customer": ["-customer__name", "realization_number"],
     "manager": ["manager__last_name", "manager__first_name", "realization_number"],
+    "-manager": ["-manager__last_name", "-manager__first_name", "realization_number"],
     "next_payment": [F("next_due_date").asc(nulls_last=True), "realization_number"],
+    "-next_payment": [F("next_due_date").desc(nulls_last=True), "realization_number"],
     "next_delivery": [F("next_delivery").asc(nulls_last=True), "realization_number"],
+    "-next_delivery": [F("next_delivery").desc(nulls_last=True), "realization_number"],
+}
+SORT_LABELS = {
+    "status": _("status, red first"),
+    "-status": _("status, green first"),
+    "days": _("shortest in realization"),
+    "-days": _("longest in realization"),
+    "number": _("number"),
+    "-number": _("number, descending"),
+    "customer": _("customer"),
+    "-customer": _("customer, descending"),
+    "manager": _("manager"),
+    "-manager": _("manager, descending"),
+    "next_payment": _("next payment, soonest first"),
+    "-next_payment": _("next payment, latest first"),
+    "next_delivery": _("next delivery, soonest first"),
+    "-next_delivery": _("next delivery, latest first"),
 }
 
 
@@ -237,7 +260,7 @@ class Summary:
     by_status: dict[str, int]
     overdue_tasks: list[tuple[Department, int]]
     due_this_week: list[tuple[str, Decimal]]
-    late_deliveries: int
+    deals_late_delivery: int
 
 
 def summary(deals: QuerySet[Deal], *, t: Thresholds) -> Summary:
@@ -268,13 +291,21 @@ def summary(deals: QuerySet[Deal], *, t: Thresholds) -> Summary:
         .annotate(total=Sum(F("amount") - F("paid_amount")))
         .order_by("currency")
     )
-    late = SupplierOrder.objects.late(t.today).filter(deal__in=in_realization).count()
+    # Deals, not orders: the figure links to the list of deals with a late delivery.
+    late = (
+        SupplierOrder.objects.late(t.today)
+        .filter(deal__in=in_realization)
+        .order_by()
+        .values("deal")
+        .distinct()
+        .count()
+    )
     return Summary(
         deals=sum(by_status.values()),
         by_status={key: by_status.get(key, 0) for key in (RED, AMBER, GREEN)},
         overdue_tasks=departments,
         due_this_week=[(row["currency"], row["total"]) for row in due],
-        late_deliveries=late,
+        deals_late_delivery=late,
     )
 
 

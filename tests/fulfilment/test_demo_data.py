@@ -1,8 +1,17 @@
+import datetime
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
-from orders.models import Counterparty, Deal, StageChange
+from orders import services as order_services
+from orders.models import Contract, Counterparty, Deal, StageChange
+from payments.models import Installment
+from tests.factories import DealFactory
+
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +45,70 @@ def test_demo_data_covers_every_stage_and_a_second_run_adds_nothing(capsys):
 def test_the_demo_manager_can_log_in(client):
     call_command("demo_data")
     assert client.login(username="manager", password="demo")
+
+
+def test_a_second_run_gives_nothing_to_a_users_own_deal_in_realization(manager):
+    call_command("demo_data")
+    own = DealFactory(title="Теплообменники для котельной", manager=manager)
+    own = order_services.deal_transition(deal=own, name="start_realization", actor=manager)
+
+    call_command("demo_data")
+
+    assert not own.contracts.exists()
+    assert not own.supplier_orders.exists()
+    assert not Installment.objects.filter(supplier_order__deal=own).exists()
+
+
+def test_demo_deals_in_realization_have_a_history_dated_like_their_records(client_of):
+    call_command("demo_data")
+    today = timezone.localdate()
+    in_realization = Deal.objects.filter(stage=Deal.Stage.REALIZATION)
+    assert in_realization.count() == 2
+
+    def day(moment) -> datetime.date:
+        return timezone.localdate(moment)
+
+    for deal in in_realization:
+        entered = StageChange.objects.get(
+            deal=deal, object_id=deal.pk, content_type__model="deal", target="realization"
+        )
+        assert day(deal.realization_started_at) == day(entered.created_at)
+        assert day(deal.stage_changed_at) == day(entered.created_at)
+        for contract in deal.contracts.all():
+            assert all(
+                spec.date > day(entered.created_at) for spec in contract.specifications.all()
+            )
+            if contract.contract_date:
+                signed = StageChange.objects.get(
+                    content_type__model="contract", object_id=contract.pk, target="signed"
+                )
+                assert day(signed.created_at) == contract.contract_date
+                assert day(contract.stage_changed_at) == contract.contract_date
+                assert day(entered.created_at) <= contract.contract_date
+        for order in deal.supplier_orders.all():
+            changes = {
+                c.target: day(c.created_at)
+                for c in StageChange.objects.filter(
+                    content_type__model="supplierorder", object_id=order.pk
+                )
+            }
+            assert changes["ordered"] == order.order_date
+            if order.actual_delivery_date:
+                assert changes["delivered"] == order.actual_delivery_date
+            assert day(entered.created_at) < order.order_date
+
+    html = client_of(User.objects.get(username="director")).get("/tower/").content.decode()
+    shown = {
+        number: int(days)
+        for number, days in re.findall(
+            r'class="number"[^>]*>(R-[^<]+)</a>.*?<td class="num">(\d+)</td>', html, re.S
+        )
+    }
+    expected = {
+        deal.realization_number: (today - day(deal.realization_started_at)).days
+        for deal in in_realization
+    }
+    assert shown == expected
+    assert min(shown.values()) > 0
+    signed = Contract.objects.filter(deal__in=in_realization, contract_date__isnull=False).get()
+    assert shown[signed.deal.realization_number] > (today - signed.contract_date).days

@@ -8,8 +8,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
+from fulfilment.calendar import is_working_day
 from fulfilment.handover.models import Task
 from orders.models import Deal
 from payments.models import Installment
@@ -220,3 +223,171 @@ def test_the_deal_card_draws_the_plan_with_today_and_late_items(client_of, direc
     assert "Бюджет (late)" in plan
     assert 'class="today"' in plan
     assert "1 late" in plan
+
+
+def _working_days_back(day: datetime.date, count: int) -> datetime.date:
+    while count:
+        day -= datetime.timedelta(days=1)
+        count -= is_working_day(day)
+    return day
+
+
+def _working_days_on(day: datetime.date, count: int) -> datetime.date:
+    while count:
+        day += datetime.timedelta(days=1)
+        count -= is_working_day(day)
+    return day
+
+
+def expected_status(deal: Deal, now: datetime.datetime) -> str:
+    """The rule written on the page, applied to the deal's own tasks, payments and orders."""
+    today = now.astimezone(MOSCOW).date()
+    very_late = datetime.datetime.combine(
+        _working_days_back(today, 2), settings.WORKDAY_ENDS_AT, tzinfo=MOSCOW
+    )
+    soon = _working_days_on(today, 3)
+    soon_end = datetime.datetime.combine(soon, datetime.time.max, tzinfo=MOSCOW)
+    tasks = [t.deadline for t in deal.tasks.all() if t.status in ("open", "in_progress")]
+    unpaid = [
+        i.due_date
+        for i in Installment.objects.filter(supplier_order__deal=deal, state="open")
+        if i.due_date
+    ]
+    waiting = [
+        o
+        for o in deal.supplier_orders.all()
+        if o.stage in ("draft", "ordered", "confirmed", "shipped") and o.planned_delivery_date
+    ]
+    late_delivery = [
+        o for o in waiting if o.planned_delivery_date < today and not o.actual_delivery_date
+    ]
+    if any(due < today for due in unpaid) or any(d < very_late for d in tasks):
+        return "red"
+    if (
+        any(d < now for d in tasks)
+        or late_delivery
+        or any(now <= d <= soon_end for d in tasks)
+        or any(today <= o.planned_delivery_date <= soon for o in waiting)
+        or any(today <= due <= soon for due in unpaid)
+    ):
+        return "amber"
+    return "green"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_demo_deal_in_realization_is_shown_with_its_status(client_of):
+    call_command("demo_data")
+    director = get_user_model().objects.get(username="director")
+    html = client_of(director).get("/tower/").content.decode()
+
+    demo = Deal.objects.filter(stage=Deal.Stage.REALIZATION)
+    expected = {deal.realization_number: expected_status(deal, NOW) for deal in demo}
+    assert len(expected) == 2
+    assert statuses(html) == expected
+    # The demo shows the director both a deal in trouble and one merely needing attention.
+    assert set(expected.values()) == {"red", "amber"}
+
+
+def listed_numbers(html: str) -> list[str]:
+    return re.findall(r'class="number"[^>]*>(R-[^<]+)</a>', html)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_sort_is_offered_and_a_header_click_reverses_it(client_of, director):
+    DealInRealizationFactory(
+        realization_number="R-2026-00031", realization_started_at=at(datetime.date(2026, 3, 16))
+    )
+    DealInRealizationFactory(
+        realization_number="R-2026-00032", realization_started_at=at(datetime.date(2026, 2, 2))
+    )
+    DealInRealizationFactory(
+        realization_number="R-2026-00033", realization_started_at=at(datetime.date(2026, 3, 2))
+    )
+    client = client_of(director)
+    html = client.get("/tower/").content.decode()
+    offered = set(
+        re.findall(r'<option value="(-?\w+)"', html.split('name="sort"')[1].split("</select>")[0])
+    )
+    assert {"days", "-days", "number", "-number", "customer", "manager"} <= offered
+
+    shortest = client.get("/tower/", {"sort": "days"}).content.decode()
+    assert listed_numbers(shortest) == ["R-2026-00031", "R-2026-00033", "R-2026-00032"]
+    assert listed_numbers(client.get("/tower/", {"sort": "-days"}).content.decode()) == [
+        "R-2026-00032",
+        "R-2026-00033",
+        "R-2026-00031",
+    ]
+    # The Days header, sorted ascending now, links to the descending order.
+    header = re.search(
+        r'<th class="num" aria-sort="ascending"><a class="sort" href="([^"]+)"', shortest
+    )
+    assert header
+    reversed_page = client.get("/tower/" + header.group(1).replace("&amp;", "&")).content.decode()
+    assert listed_numbers(reversed_page) == ["R-2026-00032", "R-2026-00033", "R-2026-00031"]
+    assert listed_numbers(client.get("/tower/", {"sort": "-number"}).content.decode()) == [
+        "R-2026-00033",
+        "R-2026-00032",
+        "R-2026-00031",
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_invalid_filter_value_drops_only_that_filter(client_of, director, manager):
+    DealInRealizationFactory(realization_number="R-2026-00041", manager=manager)
+    DealInRealizationFactory(realization_number="R-2026-00042")
+    client = client_of(director)
+    stale_customer = client.get(
+        "/tower/", {"manager": manager.pk, "customer": 987654, "sort": "-number"}
+    ).content.decode()
+    assert listed_numbers(stale_customer) == ["R-2026-00041"]
+    bad_sort = client.get("/tower/", {"manager": manager.pk, "sort": "nonsense"})
+    assert listed_numbers(bad_sort.content.decode()) == ["R-2026-00041"]
+    export = client.get("/tower/export/", {"manager": manager.pk, "customer": "x"})
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == ["R-2026-00041"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_late_delivery_figure_counts_the_deals_its_link_lists(client_of, director):
+    two_late = DealInRealizationFactory(realization_number="R-2026-00051")
+    for planned in (datetime.date(2026, 3, 10), datetime.date(2026, 3, 12)):
+        SupplierOrderFactory(deal=two_late, stage="ordered", planned_delivery_date=planned)
+    one_late = DealInRealizationFactory(realization_number="R-2026-00052")
+    SupplierOrderFactory(
+        deal=one_late, stage="shipped", planned_delivery_date=datetime.date(2026, 3, 17)
+    )
+    on_time = DealInRealizationFactory(realization_number="R-2026-00053")
+    SupplierOrderFactory(
+        deal=on_time,
+        stage="delivered",
+        planned_delivery_date=datetime.date(2026, 3, 10),
+        actual_delivery_date=datetime.date(2026, 3, 12),
+    )
+    client = client_of(director)
+    html = client.get("/tower/").content.decode()
+    figure = re.search(
+        r'<a class="figure" href="\?flag=late_delivery"><strong>(\d+)</strong> ([^<]+)</a>', html
+    )
+    assert figure.group(2).strip() == "deals with a late delivery"
+    listed = listed_numbers(client.get("/tower/", {"flag": "late_delivery"}).content.decode())
+    assert sorted(listed) == ["R-2026-00051", "R-2026-00052"]
+    assert int(figure.group(1)) == len(listed)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_plan_shows_a_delivered_orders_planned_and_actual_dates(client_of, director):
+    deal = DealInRealizationFactory(realization_number="R-2026-00089")
+    SupplierOrderFactory(
+        deal=deal,
+        number="R-2026-00089/SO-1",
+        stage="delivered",
+        planned_delivery_date=datetime.date(2026, 3, 5),
+        actual_delivery_date=datetime.date(2026, 3, 11),
+    )
+    html = client_of(director).get(deal.get_absolute_url()).content.decode()
+    plan = html.split('id="plan"')[1].split("</section>")[0]
+    titles = re.findall(r"<title>([^<]+)</title>", plan)
+    assert "5 March 2026 — R-2026-00089/SO-1: planned delivery" in titles
+    assert "11 March 2026 — R-2026-00089/SO-1: delivered (6 days after the planned date)" in titles
+    assert plan.count('class="slip"') == 1
+    assert "1 late" not in plan  # delivered: no longer late

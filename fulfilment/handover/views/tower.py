@@ -23,7 +23,23 @@ def _rows(request: HttpRequest):
     form = TowerFilterForm(request.GET or None)
     t = tower.thresholds()
     deals = tower.tower_deals(t=t)
-    return form, t, deals, tower.filtered(deals, t=t, **form.filters())
+    filters = form.filters()
+    return form, t, deals, tower.filtered(deals, t=t, **filters), filters["sort"]
+
+
+def _sort_links(request: HttpRequest, current: str) -> dict[str, dict[str, str]]:
+    """Per column: the link that sorts by it (the other way round if it is the current
+    sort) and the direction it is sorted in now, if any."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    links = {}
+    for key in tower.SORTS:
+        if key.startswith("-"):
+            continue
+        query["sort"] = f"-{key}" if current == key else key
+        direction = {key: "ascending", f"-{key}": "descending"}.get(current, "")
+        links[key] = {"url": f"?{query.urlencode()}", "direction": direction}
+    return links
 
 
 def _decorate(rows, t) -> None:
@@ -37,7 +53,7 @@ def _decorate(rows, t) -> None:
 @require_GET
 @capability_required(Can.VIEW_CONTROL_TOWER)
 def control_tower(request: HttpRequest) -> HttpResponse:
-    form, t, deals, rows = _rows(request)
+    form, t, deals, rows, sort = _rows(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list, t)
     query = request.GET.copy()
@@ -48,6 +64,7 @@ def control_tower(request: HttpRequest) -> HttpResponse:
         "summary": tower.summary(deals, t=t),
         "t": t,
         "query": query.urlencode(),
+        "sorts": _sort_links(request, sort),
     }
     if request.htmx and request.htmx.target == "tower-rows":
         return render(request, "handover/partials/tower_rows.html", context)
@@ -57,7 +74,7 @@ def control_tower(request: HttpRequest) -> HttpResponse:
 @require_GET
 @capability_required(Can.VIEW_CONTROL_TOWER)
 def control_tower_export(request: HttpRequest) -> HttpResponse:
-    _form, t, _deals, rows = _rows(request)
+    _form, t, _deals, rows, _sort = _rows(request)
     _decorate(rows, t)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -15,7 +16,7 @@ from fulfilment.handover import services as task_services
 from fulfilment.handover.models import Department, Task
 from fulfilment.roles import Role
 from orders import services as order_services
-from orders.models import Attachment, Contract, Counterparty, Deal
+from orders.models import Attachment, Contract, Counterparty, Deal, StageChange
 from payments.models import PaymentTerm
 from payments.services import payment_record, term_assign
 
@@ -174,6 +175,14 @@ DEMO_PDF = (
 # The steps from New to Completed, in order.
 PATH = ["send_proposal", "start_negotiation", "start_realization", "complete"]
 
+# Days since a demo deal entered its stage (others: a few days); the records of a deal in
+# realization are dated to match, so the control tower shows believable figures.
+DAYS_IN_STAGE = {
+    "Теплообменники для котельной": 21,
+    "Электродвигатели для насосной станции": 6,
+}
+DEMO_WORK_STARTS = datetime.time(10, 0)
+
 
 class Command(BaseCommand):
     help = "Load demo users, counterparties and deals (safe to run again)."
@@ -185,10 +194,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
-            users, created, signed = self._load()
-        # Documents are rendered outside the transaction, as the product always does.
-        for contract in signed:
+            users, created, for_signature = self._load()
+        # Documents are rendered outside the transaction, as the product always does, and
+        # before signing: a signed contract's documents stay as they were signed.
+        for contract in for_signature:
             order_services.document_generate(record=contract, kind="contract", actor=users["legal"])
+        with transaction.atomic():
+            for contract in for_signature:
+                self._sign_and_order(contract, users, timezone.localdate())
         self.stdout.write(f"Demo data ready: {len(users)} users, {created} new deals.")
         if options["logins"]:
             self._print_logins()
@@ -199,8 +212,9 @@ class Command(BaseCommand):
         customers = self._counterparties(users["admin"])
         created = 0
         today = timezone.localdate()
+        for_signature = []
         for index, (title, manager, inn, amount, currency, stage, complete) in enumerate(DEALS):
-            if Deal.objects.filter(title=title).exists():
+            if Deal.objects.filter(title=title, manager=users[manager]).exists():
                 continue
             data = {
                 "title": title,
@@ -214,16 +228,17 @@ class Command(BaseCommand):
             if complete:
                 data.update(COMPLETE_CARD)
             deal = order_services.deal_create(actor=users[manager], data=data)
-            self._move(deal, stage, users[manager])
+            deal = self._move(deal, stage, users[manager])
             created += 1
-        signed = []
-        for deal in Deal.objects.filter(
-            stage=Deal.Stage.REALIZATION, contracts__isnull=True
-        ).order_by("pk"):
-            contract = self._records(deal, users, today, full=deal.manager == users["manager"])
-            if contract.stage == Contract.Stage.SIGNED:
-                signed.append(contract)
-        return users, created, signed
+            # Only a deal made just now gets records: a deal a user moved into realization
+            # is theirs, whatever its title, and a second run must leave it alone.
+            entered = today - datetime.timedelta(days=DAYS_IN_STAGE.get(title, 3 + index))
+            if deal.stage == Deal.Stage.REALIZATION:
+                contract = self._contract(deal, users, entered, full=manager == "manager")
+                if contract.stage == Contract.Stage.SENT_FOR_SIGNATURE:
+                    for_signature.append(contract)
+            self._date_history(deal, self._deal_dates(deal, entered))
+        return users, created, for_signature
 
     def _print_logins(self) -> None:
         self.stdout.write("")
@@ -274,10 +289,12 @@ class Command(BaseCommand):
             )
         return result
 
-    def _records(self, deal: Deal, users, today, *, full: bool) -> Contract:
-        """A contract with its specification and supplier orders in various stages."""
-        legal, buyer = users["legal"], users["buyer"]
+    def _contract(self, deal: Deal, users, entered: datetime.date, *, full: bool) -> Contract:
+        """A contract with its specification, drafted the day after the deal entered
+        realization; the full one goes out for signature the same day."""
+        legal = users["legal"]
         supplier = Counterparty.objects.get(inn="6670123457" if full else "5027123457")
+        drafted = entered + datetime.timedelta(days=1)
         contract = order_services.contract_create(
             deal=deal,
             actor=legal,
@@ -289,7 +306,7 @@ class Command(BaseCommand):
                 "70 % в течение 30 календарных дней с даты поставки.",
             },
         )
-        spec = order_services.specification_create(contract=contract, actor=legal, date=today)
+        spec = order_services.specification_create(contract=contract, actor=legal, date=drafted)
         order_services.specification_save_lines(specification=spec, actor=legal, lines=SPEC_LINES)
         # "30 % within 5 working days of signing, 70 % within 30 days of delivery"
         term_assign(
@@ -298,14 +315,36 @@ class Command(BaseCommand):
             actor=users["accountant"],
         )
         if not full:
+            self._date_history(contract, [drafted])
             return contract
         for name in ("submit_for_review", "send_for_signature"):
             contract = order_services.contract_transition(contract=contract, name=name, actor=legal)
+        self._date_history(contract, [drafted, drafted, drafted])
+        return contract
+
+    def _sign_and_order(self, contract: Contract, users, today: datetime.date) -> None:
+        """The signature, a delivered supplier order with its prepayment paid, and an
+        order whose delivery is late."""
+
+        def ago(days: int) -> datetime.date:
+            return today - datetime.timedelta(days=days)
+
+        legal, buyer = users["legal"], users["buyer"]
+        deal, supplier = contract.deal, contract.counterparty
+        spec = contract.specifications.get()
         contract = order_services.contract_transition(
             contract=contract,
             name="sign",
             actor=legal,
-            dates={"contract_date": today - datetime.timedelta(days=20)},
+            dates={"contract_date": ago(20)},
+        )
+        changes = list(
+            StageChange.objects.filter(
+                content_type=ContentType.objects.get_for_model(Contract), object_id=contract.pk
+            ).order_by("pk")
+        )
+        self._date_history(
+            contract, [*(timezone.localdate(c.created_at) for c in changes[:-1]), ago(20)]
         )
         lines = list(spec.lines.all())
         delivered = order_services.supplier_order_create(
@@ -317,21 +356,22 @@ class Command(BaseCommand):
                 "amount": Decimal("2450000.00"),
                 "currency": deal.currency,
                 "vat_rate": 20,
-                "planned_delivery_date": today - datetime.timedelta(days=3),
+                "planned_delivery_date": ago(3),
                 "invoice_number": "УЭМ-1187",
-                "invoice_date": today - datetime.timedelta(days=18),
+                "invoice_date": ago(18),
             },
             lines=lines[:2],
         )
         for name, dates in (
-            ("place", {"order_date": today - datetime.timedelta(days=18)}),
+            ("place", {"order_date": ago(18)}),
             ("confirm", {}),
-            ("ship", {"shipment_date": today - datetime.timedelta(days=8)}),
-            ("deliver", {"actual_delivery_date": today - datetime.timedelta(days=2)}),
+            ("ship", {"shipment_date": ago(8)}),
+            ("deliver", {"actual_delivery_date": ago(2)}),
         ):
             delivered = order_services.supplier_order_transition(
                 order=delivered, name=name, actor=buyer, dates=dates
             )
+        self._date_history(delivered, [ago(19), ago(18), ago(17), ago(8), ago(2)])
         prepayment = delivered.installments.get(position=1)
         payment_record(
             installment=prepayment,
@@ -356,7 +396,7 @@ class Command(BaseCommand):
                 "amount": Decimal("830000.00"),
                 "currency": deal.currency,
                 "vat_rate": 20,
-                "planned_delivery_date": today - datetime.timedelta(days=1),
+                "planned_delivery_date": ago(1),
             },
             lines=lines[2:],
         )
@@ -364,22 +404,60 @@ class Command(BaseCommand):
             order=late,
             name="place",
             actor=buyer,
-            dates={"order_date": today - datetime.timedelta(days=15)},
+            dates={"order_date": ago(15)},
         )
+        self._date_history(late, [ago(16), ago(15)])
         return contract
 
-    def _move(self, deal: Deal, stage: str, actor) -> None:
+    @staticmethod
+    def _deal_dates(deal: Deal, entered: datetime.date) -> list[datetime.date]:
+        """The deal entered its current stage on ``entered``, each earlier one a week before."""
+        steps = StageChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Deal), object_id=deal.pk
+        ).count()
+        return [entered - datetime.timedelta(weeks=steps - 1 - n) for n in range(steps)]
+
+    @staticmethod
+    def _date_history(record, days: list[datetime.date]) -> None:
+        """Date a demo record's stage changes, oldest first, on the given days.
+
+        The services stamp every change "now"; a demo deal that entered realization now
+        would show 0 days in realization next to a contract signed three weeks ago.
+        """
+        changes = list(
+            StageChange.objects.filter(
+                content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+            ).order_by("pk")
+        )
+        moments = [
+            timezone.make_aware(datetime.datetime.combine(day, DEMO_WORK_STARTS))
+            + datetime.timedelta(minutes=n)
+            for n, day in enumerate(days)
+        ]
+        for change, moment in zip(changes, moments, strict=True):
+            StageChange.objects.filter(pk=change.pk).update(created_at=moment)
+        stamps = {"stage_changed_at": moments[-1], "created_at": moments[0]}
+        if isinstance(record, Deal):
+            entries = [
+                m
+                for c, m in zip(changes, moments, strict=True)
+                if c.target == Deal.Stage.REALIZATION
+            ]
+            if entries:
+                stamps["realization_started_at"] = entries[-1]
+        type(record).objects.filter(pk=record.pk).update(**stamps)
+
+    def _move(self, deal: Deal, stage: str, actor) -> Deal:
         if stage == Deal.Stage.LOST:
-            order_services.deal_transition(
+            return order_services.deal_transition(
                 deal=deal,
                 name="mark_lost",
                 actor=actor,
                 comment="Заказчик выбрал другого поставщика",
             )
-            return
         for name in PATH:
             if deal.stage == stage:
-                return
+                return deal
             if name == "complete":
                 # A completed deal's back-office tasks were done along the way.
                 for task in Task.objects.filter(deal=deal).select_related(
@@ -388,3 +466,4 @@ class Command(BaseCommand):
                     clerk = task.assignee or task.department.head
                     task_services.task_transition(task=task, name="complete", actor=clerk)
             deal = order_services.deal_transition(deal=deal, name=name, actor=actor)
+        return deal
