@@ -10,6 +10,7 @@ from fulfilment.outbox import outbox_deliver
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "kind", "note")
     list_filter = ("kind",)
+    search_fields = ("note",)
     date_hierarchy = "date"
 
 

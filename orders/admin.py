@@ -2,8 +2,21 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from fulfilment.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from orders import services
-from orders.models import Attachment, Contact, Counterparty, Deal, StageChange
+from orders.models import (
+    Attachment,
+    Contact,
+    Contract,
+    Counterparty,
+    Deal,
+    DocumentVersion,
+    Specification,
+    SpecificationLine,
+    StageChange,
+    SupplementaryAgreement,
+    SupplierOrder,
+)
 from orders.workflow import transition_by_name
 
 
@@ -102,20 +115,11 @@ class DealAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "deal", "content_type", "object_id", "source", "target", "actor")
     list_filter = ("content_type", "target")
     search_fields = ("deal__realization_number", "deal__title")
     list_select_related = ("deal", "actor", "content_type")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Attachment)
@@ -148,3 +152,69 @@ class AttachmentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class RecordAdmin(ReadOnlyAdmin):
+    """To look records up by number; they change only on their pages, through the services
+    that number them, move their stages and record the history."""
+
+
+class SpecificationLineInline(ReadOnlyInline):
+    model = SpecificationLine
+
+
+@admin.register(Contract)
+class ContractAdmin(RecordAdmin):
+    list_display = ("number", "deal", "counterparty", "kind", "contract_date", "stage")
+    list_filter = ("stage", "kind")
+    search_fields = ("number", "deal__realization_number", "deal__title", "counterparty__name")
+    list_select_related = ("deal", "counterparty")
+
+
+@admin.register(SupplementaryAgreement)
+class SupplementaryAgreementAdmin(RecordAdmin):
+    list_display = ("__str__", "contract", "date", "subject", "created_by")
+    search_fields = ("contract__number", "contract__deal__realization_number", "subject")
+    list_select_related = ("contract", "created_by")
+    date_hierarchy = "date"
+
+
+@admin.register(Specification)
+class SpecificationAdmin(RecordAdmin):
+    list_display = ("number", "contract", "date", "updated_at")
+    search_fields = ("number", "contract__number", "contract__deal__realization_number")
+    list_select_related = ("contract",)
+    inlines = [SpecificationLineInline]
+    date_hierarchy = "date"
+
+
+@admin.register(SupplierOrder)
+class SupplierOrderAdmin(RecordAdmin):
+    list_display = (
+        "number",
+        "deal",
+        "supplier",
+        "stage",
+        "planned_delivery_date",
+        "actual_delivery_date",
+        "amount",
+        "currency",
+    )
+    list_filter = ("stage", "currency")
+    search_fields = (
+        "number",
+        "deal__realization_number",
+        "deal__title",
+        "supplier__name",
+        "invoice_number",
+    )
+    list_select_related = ("deal", "supplier")
+    date_hierarchy = "planned_delivery_date"
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(RecordAdmin):
+    list_display = ("number", "kind", "version", "record_state", "deal", "pages", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("number", "deal__realization_number", "sha256")
+    list_select_related = ("deal",)

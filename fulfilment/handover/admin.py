@@ -5,8 +5,19 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from fulfilment.admin_readonly import ReadOnlyAdmin
 from fulfilment.handover import rules
-from fulfilment.handover.models import Department, Rule, RuleFiring, Task, TaskComment, TaskEvent
+from fulfilment.handover.models import (
+    Department,
+    LateDeliveryAlert,
+    PaymentEscalation,
+    PaymentReminder,
+    Rule,
+    RuleFiring,
+    Task,
+    TaskComment,
+    TaskEvent,
+)
 from fulfilment.handover.triggers import TRIGGERS
 
 
@@ -206,3 +217,38 @@ class RuleFiringAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class JobRecordAdmin(ReadOnlyAdmin):
+    """Written by the periodic jobs, whose unique rows keep each reminder to one: to look
+    up, never to edit."""
+
+
+@admin.register(PaymentReminder)
+class PaymentReminderAdmin(JobRecordAdmin):
+    list_display = ("installment", "due_date", "task", "created_at")
+    list_filter = ("due_date",)
+    search_fields = (
+        "installment__supplier_order__number",
+        "installment__supplier_order__deal__realization_number",
+    )
+    list_select_related = ("installment__supplier_order", "task")
+
+
+@admin.register(PaymentEscalation)
+class PaymentEscalationAdmin(JobRecordAdmin):
+    list_display = ("installment", "task", "created_at")
+    search_fields = (
+        "installment__supplier_order__number",
+        "installment__supplier_order__deal__realization_number",
+    )
+    list_select_related = ("installment__supplier_order", "task")
+    date_hierarchy = "created_at"
+
+
+@admin.register(LateDeliveryAlert)
+class LateDeliveryAlertAdmin(JobRecordAdmin):
+    list_display = ("supplier_order", "planned_date", "task", "created_at")
+    list_filter = ("planned_date",)
+    search_fields = ("supplier_order__number", "supplier_order__deal__realization_number")
+    list_select_related = ("supplier_order", "task")

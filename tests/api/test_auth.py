@@ -83,3 +83,24 @@ def test_a_role_without_the_capability_gets_403(api_of, manager):
     response = api_of(manager).get("/api/installments/")
     assert response.status_code == 403
     assert response.json() == {"detail": "Your role does not include this work."}
+
+
+def test_an_administrator_creates_and_revokes_a_token_in_the_admin(superuser, manager):
+    admin = Client()
+    admin.force_login(superuser)
+    response = admin.post("/admin/authtoken/tokenproxy/add/", {"user": manager.pk})
+    assert response.status_code == 302
+    token = Token.objects.get(user=manager)
+    listed = admin.get("/admin/authtoken/tokenproxy/", {"q": manager.username}).content.decode()
+    assert token.key in listed
+
+    system = APIClient()
+    system.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert system.get("/api/deals/").status_code == 200
+
+    response = admin.post(f"/admin/authtoken/tokenproxy/{manager.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=manager).exists()
+    revoked = system.get("/api/deals/")
+    assert revoked.status_code == 401
+    assert revoked.json() == {"detail": "Invalid token."}
