@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
+from fulfilment.calendar import WorkingCalendar
 from fulfilment.handover import date_rules
 from fulfilment.handover.models import PaymentReminder, Task
 from orders.models import Deal, SupplierOrder
@@ -169,8 +170,10 @@ def test_from_the_sales_manager_to_the_accountant(live_server, browser):
         page.locator(".stagebadge", has_text="Delivered").wait_for()
         order = SupplierOrder.objects.get(deal=deal)
         installment = order.installments.get()
-        assert installment.due_date is not None
         assert not installment.provisional
+        # 30 calendar days from the delivery, moved to the next working day if off.
+        deferred = order.actual_delivery_date + datetime.timedelta(days=30)
+        assert installment.due_date == WorkingCalendar().on_or_after(deferred)
         page.locator("#payments", has_text=installment.due_date.strftime("%m/%d/%Y")).wait_for()
 
     # 4. Time moves on to the reminder date: the accountant finds the task with its pack,
@@ -196,6 +199,8 @@ def test_from_the_sales_manager_to_the_accountant(live_server, browser):
         assert page.locator("tbody.installment").count() == 0
     installment.refresh_from_db()
     assert installment.state == Installment.State.PAID
+    reminder = PaymentReminder.objects.select_related("task").get(installment=installment)
+    assert reminder.task.status == "done"
 
     # 5. The director's control tower shows the deal green.
     with story.step("director-tower"):

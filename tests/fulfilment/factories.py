@@ -5,8 +5,25 @@ import datetime
 import factory
 from django.utils import timezone
 
-from fulfilment.handover.models import Department, Rule, Task
-from tests.factories import DealFactory
+from fulfilment.handover.models import (
+    Department,
+    LateDeliveryAlert,
+    PaymentEscalation,
+    PaymentReminder,
+    Rule,
+    RuleFiring,
+    Task,
+    TaskComment,
+    TaskEvent,
+)
+from fulfilment.models import CalendarDay, OutboxMessage
+from tests.factories import (
+    DealFactory,
+    InstallmentFactory,
+    StageChangeFactory,
+    SupplierOrderFactory,
+    UserFactory,
+)
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -44,3 +61,77 @@ class TaskFactory(factory.django.DjangoModelFactory):
         realization_number=factory.Sequence(lambda n: f"R-2026-{n + 1:05d}"),
     )
     deadline = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+
+
+class TaskEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskEvent
+
+    task = factory.SubFactory(TaskFactory)
+    kind = TaskEvent.Kind.CREATED
+
+
+class TaskCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskComment
+
+    task = factory.SubFactory(TaskFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Коды ТН ВЭД согласованы с брокером."
+
+
+class RuleFiringFactory(factory.django.DjangoModelFactory):
+    """A rule's task made on a deal's entry into Realization."""
+
+    class Meta:
+        model = RuleFiring
+
+    rule = factory.SubFactory(RuleFactory)
+    entry = factory.SubFactory(StageChangeFactory)
+    deal = factory.LazyAttribute(lambda o: o.entry.deal)
+    outcome = RuleFiring.Outcome.CREATED
+
+
+class PaymentReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaymentReminder
+
+    installment = factory.SubFactory(InstallmentFactory)
+    due_date = factory.LazyAttribute(lambda o: o.installment.due_date)
+
+
+class PaymentEscalationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaymentEscalation
+
+    installment = factory.SubFactory(InstallmentFactory)
+
+
+class LateDeliveryAlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LateDeliveryAlert
+
+    supplier_order = factory.SubFactory(SupplierOrderFactory)
+    planned_date = factory.LazyAttribute(lambda o: o.supplier_order.planned_delivery_date)
+
+
+class CalendarDayFactory(factory.django.DjangoModelFactory):
+    """A company day off: the day after New Year's holidays of 2027 (a Monday)."""
+
+    class Meta:
+        model = CalendarDay
+        django_get_or_create = ("date",)
+
+    date = datetime.date(2027, 1, 11)
+    kind = CalendarDay.Kind.DAY_OFF
+    note = "Инвентаризация склада"
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboxMessage
+
+    key = factory.Sequence(lambda n: f"test-message-{n}")
+    recipients = factory.LazyFunction(lambda: ["clerk@example.com"])
+    subject = "Новая задача"
+    body = "Составить бюджет по сделке."
