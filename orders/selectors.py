@@ -127,9 +127,15 @@ def deal_attachments(deal: Deal, *, user) -> QuerySet[Attachment]:
 
 
 def attachments_visible_to(user) -> QuerySet[Attachment]:
-    """Files ``user`` may download: each one only if they may open the record it is on
-    (a file on a task, to those who may see the task, not everyone who sees the deal)."""
-    return Attachment.objects.filter(visible_records_filter(user))
+    """Files ``user`` may download: each one only if they may see its deal and may open
+    the record it is on (a file on a task, to those who may see the task, not everyone
+    who sees the deal)."""
+    # Both conditions, because neither implies the other: a department's members see its
+    # tasks on deals they may not see (a rule can fire on a deal before Realization,
+    # which back-office staff do not see).
+    return Attachment.objects.filter(
+        visible_records_filter(user), deal__in=deals_visible_to(user).values("pk")
+    )
 
 
 def deal_by_number(*, user, number: str) -> Deal | None:

@@ -4,6 +4,9 @@ Each source returns the latest events of its kind for a deal in a fixed number o
 queries; orders registers its own (stage changes of the deal and of its records,
 documents, files) and other apps register theirs (tasks, comments, payments) in their
 ``AppConfig.ready()``. orders knows none of them.
+
+A source is called with the deal and the user who reads the timeline, and returns only
+what that user may open: seeing a deal does not mean seeing every task or file on it.
 """
 
 import datetime
@@ -14,7 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from orders.models import Attachment, Deal, DocumentVersion, StageChange
+from orders.models import Deal, DocumentVersion, StageChange
+from orders.selectors import attachments_visible_to
 
 PER_SOURCE = 100
 
@@ -29,7 +33,7 @@ class TimelineEntry:
     note: str = ""
 
 
-Source = Callable[[Deal], list[TimelineEntry]]
+Source = Callable[..., list[TimelineEntry]]  # source(deal, *, user)
 _sources: dict[str, Source] = {}
 
 
@@ -37,8 +41,9 @@ def register_timeline_source(name: str, source: Source) -> None:
     _sources[name] = source
 
 
-def deal_timeline(deal: Deal, limit: int = PER_SOURCE) -> list[TimelineEntry]:
-    entries = [entry for source in _sources.values() for entry in source(deal)]
+def deal_timeline(deal: Deal, *, user, limit: int = PER_SOURCE) -> list[TimelineEntry]:
+    """The deal's events that ``user`` may see, newest first."""
+    entries = [entry for source in _sources.values() for entry in source(deal, user=user)]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
 
@@ -50,7 +55,7 @@ def _record_label(change: StageChange, deal_type: ContentType) -> str:
     return f"{record._meta.verbose_name.capitalize()} {record}" if record else ""
 
 
-def stage_changes(deal: Deal) -> list[TimelineEntry]:
+def stage_changes(deal: Deal, *, user) -> list[TimelineEntry]:
     changes = list(StageChange.objects.filter(deal=deal).select_related("actor")[:PER_SOURCE])
     deal_type = ContentType.objects.get_for_model(Deal)
     others = [c for c in changes if c.content_type_id != deal_type.pk]
@@ -76,7 +81,7 @@ def stage_changes(deal: Deal) -> list[TimelineEntry]:
     return entries
 
 
-def documents(deal: Deal) -> list[TimelineEntry]:
+def documents(deal: Deal, *, user) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             version.created_at,
@@ -91,7 +96,8 @@ def documents(deal: Deal) -> list[TimelineEntry]:
     ]
 
 
-def files(deal: Deal) -> list[TimelineEntry]:
+def files(deal: Deal, *, user) -> list[TimelineEntry]:
+    """Files ``user`` may download: a task's file only to those who may open the task."""
     return [
         TimelineEntry(
             attachment.created_at,
@@ -100,9 +106,9 @@ def files(deal: Deal) -> list[TimelineEntry]:
             attachment.uploaded_by,
             attachment.get_absolute_url(),
         )
-        for attachment in Attachment.objects.filter(deal=deal).select_related("uploaded_by")[
-            :PER_SOURCE
-        ]
+        for attachment in attachments_visible_to(user)
+        .filter(deal=deal)
+        .select_related("uploaded_by")[:PER_SOURCE]
     ]
 
 

@@ -1,13 +1,19 @@
-"""What payment control adds to a deal's timeline: payments recorded and due dates moved."""
+"""What payment control adds to a deal's timeline: payments recorded and due dates moved.
+
+Only to those whose role lets them see payments, as the deal card's payments panel.
+"""
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from fulfilment.roles import Can, can
 from orders.timeline import PER_SOURCE, TimelineEntry, register_timeline_source
 from payments.models import InstallmentChange, Payment
 
 
-def payments_made(deal) -> list[TimelineEntry]:
+def payments_made(deal, *, user) -> list[TimelineEntry]:
+    if not can(user, Can.VIEW_PAYMENTS):
+        return []
     payments = (
         Payment.objects.filter(installment__supplier_order__deal=deal)
         .select_related("installment__supplier_order", "recorded_by")
@@ -31,7 +37,9 @@ def payments_made(deal) -> list[TimelineEntry]:
     ]
 
 
-def due_dates_moved(deal) -> list[TimelineEntry]:
+def due_dates_moved(deal, *, user) -> list[TimelineEntry]:
+    if not can(user, Can.VIEW_PAYMENTS):
+        return []
     changes = (
         InstallmentChange.objects.filter(installment__supplier_order__deal=deal, field="due_date")
         .select_related("installment__supplier_order", "actor")

@@ -6,8 +6,9 @@ or not at all. It works on a batch: moving 200 deals costs the same number of qu
 as moving one. Each (rule, stage entry) pair is fired at most once, enforced by unique
 constraints on the firing log and on the task; a rule with a predecessor logs "waiting"
 and makes its task when the predecessor's task for the same entry is done. A chain that
-can no longer complete (a rule in it is inactive, its task was cancelled, the object left
-the stage) logs "will not fire" with the reason, down to its last rule.
+can no longer complete (a rule in it is inactive, its task was cancelled, the object was
+closed or went back since the entry) logs "will not fire" with the reason, down to its
+last rule.
 """
 
 import datetime
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from fulfilment.calendar import WorkingCalendar
 from fulfilment.handover.models import Department, Rule, RuleFiring, Task, TaskEvent
+from fulfilment.handover.permissions import department_ids
 from fulfilment.handover.triggers import TRIGGERS, Trigger, trigger_for_model
 from fulfilment.outbox import Mail, outbox_queue
 from fulfilment.templatetags.people import full_name
@@ -123,11 +125,21 @@ class Assigner:
                 ) % {"department": department, "name": full_name(head)}
             return head, ""
         if strategy == Rule.AssigneeStrategy.USER:
+            # The rule was valid when saved; the user may have left since.
             user = rule.assignee
-            if user is None or not user.is_active:
+            if user is None:
+                return None, _(
+                    "The rule names no user: the task is left in the queue of %(department)s."
+                ) % {"department": department}
+            if not user.is_active:
                 return None, _(
                     "The named user %(name)s is inactive: the task is left in the queue of "
                     "%(department)s."
+                ) % {"department": department, "name": full_name(user)}
+            if department.pk not in department_ids(user):
+                return None, _(
+                    "The named user %(name)s is no longer a member or the head of "
+                    "%(department)s: the task is left in the department queue."
                 ) % {"department": department, "name": full_name(user)}
             return user, ""
         if strategy == Rule.AssigneeStrategy.LEAST_LOADED:
@@ -357,8 +369,10 @@ def notify_new_tasks(tasks: Sequence[Task]) -> None:
 def fire_successors(*, task: Task) -> list[Task]:
     """The predecessor ``task`` is done: make the tasks of the rules waiting for it.
 
-    A waiting rule that has since been made inactive, or whose object has left the stage
-    of this entry, makes nothing: its firing says why, and so do the rules after it.
+    A waiting rule that has since been made inactive, or whose entry has ended (see
+    ``Trigger.stages_ending``), makes nothing: its firing says why, and so do the rules
+    after it. An object that merely moved on, as a supplier order goes from ordered to
+    confirmed, still gets its tasks.
     """
     if task.rule_id is None or task.entry_id is None:
         return []
@@ -377,15 +391,13 @@ def fire_successors(*, task: Task) -> list[Task]:
     entry = waiting[0].entry
     record = entry.record
     trigger = trigger_for_model(type(record))
-    left = _left_since(entry, record)
     now = timezone.now()
     ready, skipped = [], []
     with translation.override(settings.LANGUAGE_CODE):
+        ended = _why_entry_ended(entry, record, trigger)
         for firing in waiting:
-            if left:
-                firing.message = _(
-                    "Will not fire: %(kind)s “%(object)s” has left “%(stage)s” since this entry."
-                ) % {"kind": trigger.label, "object": record, "stage": entry.target_label}
+            if ended:
+                firing.message = ended
             elif not firing.rule.active:
                 firing.message = _("Will not fire: the rule was made inactive.")
             else:
@@ -415,13 +427,38 @@ def fire_successors(*, task: Task) -> list[Task]:
     return tasks
 
 
-def _left_since(entry: StageChange, record) -> bool:
-    """Whether the object has moved on (and perhaps come back) since ``entry``."""
-    if getattr(record, "stage", entry.target) != entry.target:
-        return True
-    return StageChange.objects.filter(
-        content_type_id=entry.content_type_id, object_id=entry.object_id, pk__gt=entry.pk
-    ).exists()
+def _why_entry_ended(entry: StageChange, record, trigger: Trigger) -> str:
+    """Why the object's stage moves since ``entry`` have ended it, or "" if it is still on."""
+    ending = trigger.stages_ending(entry.target)
+    stage = (
+        StageChange.objects.filter(
+            content_type_id=entry.content_type_id,
+            object_id=entry.object_id,
+            pk__gt=entry.pk,
+            target__in=ending,
+        )
+        .order_by("pk")
+        .values_list("target", flat=True)
+        .first()
+    )
+    if stage is None and record.stage in ending - {entry.target}:
+        # The object's own stage settles it should its stage history miss the move.
+        stage = record.stage
+    if stage is None:
+        return ""
+    names = {"kind": trigger.label, "object": record, "entered": entry.target_label}
+    if stage == entry.target:
+        return (
+            _(
+                "Will not fire: %(kind)s “%(object)s” has entered “%(entered)s” again since "
+                "this entry; the newer entry fires its own rules."
+            )
+            % names
+        )
+    return _(
+        "Will not fire: %(kind)s “%(object)s” has moved to “%(stage)s” since this entry "
+        "into “%(entered)s”."
+    ) % {**names, "stage": dict(trigger.stages).get(stage, stage)}
 
 
 def successors_will_not_fire(*, tasks: Sequence[Task]) -> None:

@@ -1,8 +1,13 @@
-"""What the hand-over process adds to a deal's timeline: tasks made, done, cancelled; comments."""
+"""What the hand-over process adds to a deal's timeline: tasks made, done, cancelled; comments.
+
+Only of the tasks the reader may open: a task's notes and comments are for the people
+who see the task, not everyone who sees its deal.
+"""
 
 from django.utils.translation import gettext as _
 
 from fulfilment.handover.models import TaskComment, TaskEvent
+from fulfilment.handover.selectors import tasks_visible_to
 from orders.timeline import PER_SOURCE, TimelineEntry, register_timeline_source
 
 _SHOWN = {
@@ -11,9 +16,13 @@ _SHOWN = {
 }
 
 
-def task_events(deal) -> list[TimelineEntry]:
+def task_events(deal, *, user) -> list[TimelineEntry]:
     events = (
-        TaskEvent.objects.filter(task__deal=deal, kind__in=list(_SHOWN))
+        TaskEvent.objects.filter(
+            task__deal=deal,
+            task__in=tasks_visible_to(user).values("pk"),
+            kind__in=list(_SHOWN),
+        )
         .select_related("task", "actor")
         .order_by("-created_at", "-pk")[:PER_SOURCE]
     )
@@ -39,9 +48,9 @@ def task_events(deal) -> list[TimelineEntry]:
     return entries
 
 
-def task_comments(deal) -> list[TimelineEntry]:
+def task_comments(deal, *, user) -> list[TimelineEntry]:
     comments = (
-        TaskComment.objects.filter(task__deal=deal)
+        TaskComment.objects.filter(task__deal=deal, task__in=tasks_visible_to(user).values("pk"))
         .select_related("task", "author")
         .order_by("-created_at", "-pk")[:PER_SOURCE]
     )

@@ -98,12 +98,27 @@ class Trigger:
     context: Callable[[models.Model], dict[str, str]]
     placeholders: dict[str, str]
     deal_of: Callable[[models.Model], Deal]
+    # Stages after which nothing more happens to the object: entering one ends whatever
+    # an earlier stage entry was fired for.
+    closing_stages: tuple[str, ...]
     # Relations a batch needs to fill the placeholders without a query per object.
     related: tuple[str, ...] = field(default=())
 
     @property
     def stages(self) -> list[tuple[str, str]]:
         return list(self.model._meta.get_field("stage").choices)
+
+    def stages_ending(self, stage: str) -> frozenset[str]:
+        """The stages that, entered after an entry into ``stage``, end that entry.
+
+        The object is expected to move forward (a supplier order goes on from ordered to
+        confirmed and shipped while its tasks are worked on), so moving on ends nothing.
+        Closing ends it; so does going back before ``stage`` (a deal returned to
+        negotiation) or entering ``stage`` again, which is a newer entry with rules of its
+        own. "Before" follows the order of the model's stage choices.
+        """
+        order = [value for value, _label in self.stages]
+        return frozenset(order[: order.index(stage) + 1]) | frozenset(self.closing_stages)
 
 
 TRIGGERS: dict[str, Trigger] = {
@@ -114,6 +129,7 @@ TRIGGERS: dict[str, Trigger] = {
         context=_deal_context,
         placeholders=DEAL_PLACEHOLDERS,
         deal_of=lambda deal: deal,
+        closing_stages=Deal.CLOSED_STAGES,
         related=("customer", "manager"),
     ),
     "orders.supplierorder": Trigger(
@@ -123,6 +139,7 @@ TRIGGERS: dict[str, Trigger] = {
         context=_supplier_order_context,
         placeholders=SUPPLIER_ORDER_PLACEHOLDERS,
         deal_of=lambda order: order.deal,
+        closing_stages=(SupplierOrder.Stage.CLOSED, SupplierOrder.Stage.CANCELLED),
         related=("deal", "supplier", "buyer"),
     ),
     "orders.contract": Trigger(
@@ -132,6 +149,8 @@ TRIGGERS: dict[str, Trigger] = {
         context=_contract_context,
         placeholders=CONTRACT_PLACEHOLDERS,
         deal_of=lambda contract: contract.deal,
+        # A signed contract stays in force: only cancelling it closes it.
+        closing_stages=(Contract.Stage.CANCELLED,),
         related=("deal", "counterparty"),
     ),
 }

@@ -235,8 +235,10 @@ def agreement_add(
         category=Attachment.Category.SUPPLEMENTARY_AGREEMENT,
     )
     with attachment_saving(prepared):
+        # The deal first, then the contract, then its agreements' sequence: the deal
+        # cannot leave Realization between the check and the new agreement.
+        deal_lock_for_records(deal=contract.deal, actor=actor, capability=Can.MANAGE_CONTRACTS)
         locked = _lock(contract)
-        _require(actor, locked.deal, Can.MANAGE_CONTRACTS)
         if locked.stage != Contract.Stage.SIGNED:
             raise PermissionDenied(_("A contract that is not signed is edited directly."))
         problems = agreement_date_problems(contract=locked, date=date)
@@ -255,8 +257,10 @@ def agreement_add(
 
 def specification_create(*, contract: Contract, actor, date: datetime.date) -> Specification:
     with transaction.atomic():
+        # The deal first, then the contract, then the number counter: the deal cannot
+        # leave Realization between the check and the new specification.
+        deal_lock_for_records(deal=contract.deal, actor=actor, capability=Can.MANAGE_SPECIFICATIONS)
         locked = _lock(contract)
-        _require(actor, locked.deal, Can.MANAGE_SPECIFICATIONS)
         _editable(locked)
         specification = Specification(contract=locked, date=date)
         specification.full_clean(exclude=["number"])

@@ -1,14 +1,19 @@
 """Rule chains that can no longer complete say so, and assignees that fall back to the
 queue are named in the firing log."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from fulfilment.handover import rules, services
 from fulfilment.handover.models import Rule, RuleFiring, Task
+from fulfilment.handover.triggers import TRIGGERS
 from fulfilment.roles import Role
 from orders import services as deal_services
-from tests.factories import DealFactory, UserFactory
+from orders.services import supplier_orders as order_services
+from tests.factories import DealFactory, SupplierOrderFactory, UserFactory
 from tests.fulfilment.factories import DepartmentFactory, RuleFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +185,10 @@ def test_a_deal_that_left_the_stage_gets_no_successor_task(manager, finance_cler
 
     assert not Task.objects.filter(deal=deal, rule=order).exists()
     assert firing(order).outcome == RuleFiring.Outcome.SKIPPED
-    assert "has left “Realization” since this entry" in firing(order).message
+    assert firing(order).message == (
+        f"Will not fire: Deal “{deal}” has moved to “Negotiation” since this entry into "
+        "“Realization”."
+    )
 
 
 def test_a_deal_that_left_and_came_back_fires_the_chain_of_its_new_entry_only(
@@ -209,6 +217,127 @@ def test_a_live_chain_still_creates_its_tasks_in_turn(manager, finance_clerk, bu
     )
     assert firing(order).outcome == RuleFiring.Outcome.CREATED
     assert firing(transport).outcome == RuleFiring.Outcome.WAITING
+
+
+@pytest.fixture
+def order_chain(departments):
+    """Check the order → Book transport, on supplier orders entering Ordered."""
+    Rule.objects.all().delete()
+    check = RuleFactory(
+        name="Check the order",
+        trigger_kind="orders.supplierorder",
+        trigger_stage="ordered",
+        department=departments["procurement"],
+    )
+    transport = RuleFactory(
+        name="Book transport",
+        trigger_kind="orders.supplierorder",
+        trigger_stage="ordered",
+        department=departments["logistics"],
+        predecessor=check,
+    )
+    return check, transport
+
+
+def placed_order(buyer):
+    today = timezone.localdate()
+    order = SupplierOrderFactory(
+        stage="draft",
+        order_date=None,
+        planned_delivery_date=today + datetime.timedelta(days=30),
+        contract=None,
+    )
+    return order_services.supplier_order_transition(
+        order=order, name="place", actor=buyer, dates={"order_date": today}
+    )
+
+
+def test_a_supplier_order_that_moved_on_still_gets_its_successor_task(buyer, order_chain):
+    check, transport = order_chain
+    order = placed_order(buyer)
+    check_task = Task.objects.get(rule=check)
+    order = order_services.supplier_order_transition(order=order, name="confirm", actor=buyer)
+    order_services.supplier_order_transition(
+        order=order, name="ship", actor=buyer, dates={"shipment_date": timezone.localdate()}
+    )
+
+    services.task_transition(task=check_task, name="complete", actor=buyer)
+
+    successor = Task.objects.get(rule=transport)
+    assert (successor.object_id, successor.entry_id) == (order.pk, check_task.entry_id)
+    assert firing(transport).outcome == RuleFiring.Outcome.CREATED
+
+
+def test_a_cancelled_supplier_order_gets_no_successor_task(buyer, order_chain):
+    check, transport = order_chain
+    order = placed_order(buyer)
+    check_task = Task.objects.get(rule=check)
+    order_services.supplier_order_transition(
+        order=order, name="cancel", actor=buyer, comment="Поставщик отказал"
+    )
+
+    services.task_transition(task=check_task, name="complete", actor=buyer)
+
+    assert not Task.objects.filter(rule=transport).exists()
+    assert (firing(transport).outcome, firing(transport).message) == (
+        RuleFiring.Outcome.SKIPPED,
+        f"Will not fire: Supplier order “{order}” has moved to “Cancelled” since this entry "
+        "into “Ordered”.",
+    )
+
+
+def test_a_deal_that_came_back_says_its_newer_entry_fires_its_own_rules(
+    manager, finance_clerk, chain
+):
+    budget, order, _transport = chain
+    deal = realize(DealFactory(manager=manager), manager)
+    first_budget = Task.objects.get(deal=deal, rule=budget)
+    first_entry = first_budget.entry_id
+    # The way back is missing from the history: only the second entry is recorded.
+    deal = deal_services.deal_transition(
+        deal=deal, name="return_to_negotiation", actor=manager, comment="Новая спецификация"
+    )
+    deal.stage_changes.filter(target="negotiation").delete()
+    realize(deal, manager)
+
+    services.task_transition(task=first_budget, name="complete", actor=finance_clerk)
+
+    skipped = RuleFiring.objects.get(rule=order, entry_id=first_entry)
+    assert skipped.message == (
+        f"Will not fire: Deal “{deal}” has entered “Realization” again since this entry; "
+        "the newer entry fires its own rules."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "stage", "ending", "not_ending"),
+    [
+        (
+            "orders.deal",
+            "realization",
+            {"new", "proposal", "negotiation", "realization", "completed", "lost"},
+            set(),
+        ),
+        (
+            "orders.supplierorder",
+            "ordered",
+            {"draft", "ordered", "closed", "cancelled"},
+            {"confirmed", "shipped", "delivered"},
+        ),
+        (
+            "orders.contract",
+            "legal_review",
+            {"draft", "legal_review", "cancelled"},
+            {"sent_for_signature", "signed"},
+        ),
+    ],
+)
+def test_closing_going_back_or_entering_again_ends_an_entry_and_moving_on_does_not(
+    kind, stage, ending, not_ending
+):
+    trigger = TRIGGERS[kind]
+    assert trigger.stages_ending(stage) == ending
+    assert {value for value, _label in trigger.stages} == ending | not_ending
 
 
 # --- The named user of a rule --------------------------------------------------------
@@ -263,6 +392,56 @@ def test_least_loaded_without_members_leaves_the_task_in_the_queue_and_says_so(m
     assert firing(rule).message == (
         "Склад has no active members: the task is left in the department queue."
     )
+
+
+def test_a_named_user_who_left_the_department_leaves_the_task_in_the_queue_and_says_so(
+    manager,
+):
+    Rule.objects.all().delete()
+    department = DepartmentFactory(code="warehouse", name="Склад")
+    keeper = UserFactory(username="keeper", first_name="Пётр", last_name="Ким")
+    department.members.add(keeper)
+    rule = RuleFactory(department=department, assignee_strategy="user", assignee=keeper)
+    department.members.remove(keeper)
+
+    deal = realize(DealFactory(manager=manager), manager)
+
+    assert Task.objects.get(deal=deal).assignee is None
+    assert firing(rule).message == (
+        "The named user Пётр Ким is no longer a member or the head of Склад: the task is "
+        "left in the department queue."
+    )
+
+
+def test_an_inactive_named_user_leaves_the_task_in_the_queue_and_says_so(manager):
+    Rule.objects.all().delete()
+    department = DepartmentFactory(code="warehouse", name="Склад")
+    keeper = UserFactory(username="keeper", first_name="Пётр", last_name="Ким")
+    department.members.add(keeper)
+    rule = RuleFactory(department=department, assignee_strategy="user", assignee=keeper)
+    keeper.is_active = False
+    keeper.save()
+
+    deal = realize(DealFactory(manager=manager), manager)
+
+    assert Task.objects.get(deal=deal).assignee is None
+    assert firing(rule).message == (
+        "The named user Пётр Ким is inactive: the task is left in the queue of Склад."
+    )
+
+
+def test_a_named_user_who_heads_the_department_without_being_a_member_gets_the_task(
+    manager,
+):
+    Rule.objects.all().delete()
+    head = UserFactory(username="head")
+    department = DepartmentFactory(code="warehouse", name="Склад", head=head)
+    rule = RuleFactory(department=department, assignee_strategy="user", assignee=head)
+
+    deal = realize(DealFactory(manager=manager), manager)
+
+    assert Task.objects.get(deal=deal).assignee == head
+    assert firing(rule).message == ""
 
 
 def test_a_rule_meant_for_the_queue_logs_no_fallback(manager):

@@ -11,7 +11,7 @@ from orders.visibility import (
     registered_record_visibility,
     unregister_record_visibility,
 )
-from tests.factories import ContractFactory, SupplierOrderFactory
+from tests.factories import ContractFactory, DealFactory, SupplierOrderFactory
 from tests.fulfilment.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,20 @@ def test_a_file_on_a_task_is_served_only_to_those_who_may_see_the_task(
     # Foreign trade sees every deal in Realization, but not this task.
     assert client_of(customs_clerk).get(task.deal.get_absolute_url()).status_code == 200
     assert client_of(customs_clerk).get(url).status_code == 404
+
+
+def test_a_file_on_a_task_is_not_served_to_a_member_who_may_not_see_the_deal(
+    client_of, departments, manager, legal_clerk, task_visibility
+):
+    # A rule may make a task for legal on a deal still in Negotiation, which legal does
+    # not see: the task is theirs, the deal's files are not.
+    task = TaskFactory(department=departments["legal"], deal=DealFactory(manager=manager))
+    attachment = attachment_store(deal=task.deal, upload=pdf(), actor=legal_clerk, record=task)
+
+    assert tasks_visible_to(legal_clerk).filter(pk=task.pk).exists()
+    assert client_of(legal_clerk).get(task.deal.get_absolute_url()).status_code == 404
+    assert client_of(legal_clerk).get(attachment.get_absolute_url()).status_code == 404
+    assert client_of(manager).get(attachment.get_absolute_url()).status_code == 200
 
 
 def test_a_file_on_a_record_of_a_kind_nobody_registered_is_served_to_nobody(

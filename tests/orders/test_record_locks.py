@@ -1,16 +1,26 @@
 """New records under a deal that is leaving Realization: the deal's lock decides."""
 
+import datetime
 import threading
 import time
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
 
 from orders import services
-from orders.models import Contract, Deal, SupplierOrder
-from tests.factories import DealInRealizationFactory, SupplierFactory
+from orders.models import (
+    Attachment,
+    Contract,
+    Deal,
+    Specification,
+    SupplementaryAgreement,
+    SupplierOrder,
+)
+from tests.factories import ContractFactory, DealInRealizationFactory, SupplierFactory
 
 # serialized_rollback brings back the rows data migrations made (roles, number series).
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -79,3 +89,42 @@ def test_no_contract_is_created_under_a_deal_that_left_realization_meanwhile(leg
     assert isinstance(outcome, PermissionDenied), outcome
     assert "The deal is not in Realization" in str(outcome)
     assert not Contract.objects.exists()
+
+
+def test_no_specification_is_created_under_a_deal_that_left_realization_meanwhile(legal_clerk):
+    contract = ContractFactory(deal=DealInRealizationFactory())
+
+    outcome = create_while_the_deal_completes(
+        contract.deal,
+        lambda: services.specification_create(
+            contract=contract, actor=legal_clerk, date=datetime.date(2026, 3, 2)
+        ),
+    )
+
+    assert isinstance(outcome, PermissionDenied), outcome
+    assert "The deal is not in Realization" in str(outcome)
+    assert not Specification.objects.exists()
+
+
+def test_no_agreement_is_added_under_a_deal_that_left_realization_meanwhile(legal_clerk):
+    contract = ContractFactory(
+        deal=DealInRealizationFactory(),
+        stage=Contract.Stage.SIGNED,
+        contract_date=datetime.date(2026, 1, 15),
+    )
+
+    outcome = create_while_the_deal_completes(
+        contract.deal,
+        lambda: services.agreement_add(
+            contract=contract,
+            actor=legal_clerk,
+            date=timezone.localdate(),
+            subject="Срок поставки переносится",
+            upload=SimpleUploadedFile("ДС.pdf", b"%PDF-1.7\n%%EOF\n"),
+        ),
+    )
+
+    assert isinstance(outcome, PermissionDenied), outcome
+    assert "The deal is not in Realization" in str(outcome)
+    assert not SupplementaryAgreement.objects.exists()
+    assert not Attachment.objects.exists()
