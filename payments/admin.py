@@ -1,6 +1,6 @@
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import path, reverse
@@ -146,6 +146,11 @@ class TermAssignmentForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Choose exactly one of a supplier order, a contract or a supplier.")
             )
+        # The order it was assigned to (still unchanged on the instance) and the new one.
+        for order in (self.instance.supplier_order, cleaned.get("supplier_order")):
+            refusal = services.term_change_refusal(order)
+            if refusal:
+                raise forms.ValidationError(refusal)
         return cleaned
 
     def _get_validation_exclusions(self):
@@ -185,6 +190,8 @@ class TermAssignmentAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj) and self._may_choose(request)
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and services.term_change_refusal(obj.supplier_order):
+            return False
         return super().has_delete_permission(request, obj) and self._may_choose(request)
 
     def save_model(self, request, obj, form, change) -> None:
@@ -196,7 +203,10 @@ class TermAssignmentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         with transaction.atomic():
             for assignment in queryset.select_related("supplier_order", "contract", "supplier"):
-                services.term_assignment_delete(assignment=assignment, actor=request.user)
+                try:
+                    services.term_assignment_delete(assignment=assignment, actor=request.user)
+                except ValidationError as refused:
+                    messages.error(request, f"{assignment}: {' '.join(refused.messages)}")
 
 
 class InstallmentChangeInline(admin.TabularInline):

@@ -306,12 +306,23 @@ class InstallmentChange(models.Model):
         return stored
 
 
+def reference_key(reference: str) -> str:
+    """A payment order number as it is compared: "П/П 1542", "п/п1542" and "п/п 1542" are
+    one payment order."""
+    return "".join(reference.split()).casefold()
+
+
 class Payment(models.Model):
     installment = models.ForeignKey(Installment, on_delete=models.PROTECT, related_name="payments")
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
     reference = models.CharField(
         _("reference"), max_length=100, help_text=_("Payment order number.")
+    )
+    # The reference without case or spaces, kept so the database can hold it unique
+    # (SQLite's LOWER() leaves Cyrillic as it is, so an expression index would not do).
+    reference_key = models.CharField(
+        _("normalised reference"), max_length=100, blank=True, default="", editable=False
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -328,14 +339,21 @@ class Payment(models.Model):
         constraints = [
             # One payment order is entered once per installment, whoever enters it.
             models.UniqueConstraint(
-                fields=["installment", "reference"],
-                condition=~Q(reference=""),
+                fields=["installment", "reference_key"],
+                condition=~Q(reference_key=""),
                 name="payments_one_payment_per_reference",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.installment}: {self.amount} ({self.paid_on:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.reference_key = reference_key(self.reference)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "reference" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "reference_key"}
+        super().save(*args, **kwargs)
 
 
 def new_feed_token() -> str:

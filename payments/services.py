@@ -21,7 +21,14 @@ from fulfilment.calendar import WorkingCalendar
 from fulfilment.roles import Can, can
 from orders.models import Contract, Counterparty, Deal, SupplierOrder
 from payments import schedule
-from payments.models import Installment, InstallmentChange, Payment, PaymentTerm, TermAssignment
+from payments.models import (
+    Installment,
+    InstallmentChange,
+    Payment,
+    PaymentTerm,
+    TermAssignment,
+    reference_key,
+)
 from payments.signals import installment_paid, installments_cancelled, installments_rescheduled
 
 
@@ -41,6 +48,24 @@ def term_for(order: SupplierOrder) -> PaymentTerm | None:
     return found.get("order") or found.get("contract") or found.get("supplier")
 
 
+# A closed or cancelled order keeps the schedule it was paid by: no term change reaches it.
+SCHEDULE_KEPT_STAGES = (SupplierOrder.Stage.CLOSED, SupplierOrder.Stage.CANCELLED)
+
+
+def term_change_refusal(order: SupplierOrder | None) -> str | None:
+    """Why this order's own term cannot be chosen, changed or removed, or None."""
+    if order is not None and order.stage in SCHEDULE_KEPT_STAGES:
+        return _("A closed or cancelled order keeps its schedule.")
+    return None
+
+
+def _refuse_term_change(*orders: SupplierOrder | None) -> None:
+    for order in orders:
+        refusal = term_change_refusal(order)
+        if refusal:
+            raise ValidationError(refusal)
+
+
 def _orders_following(
     *,
     supplier_order: SupplierOrder | None = None,
@@ -49,7 +74,7 @@ def _orders_following(
 ) -> list[SupplierOrder]:
     """The orders whose schedule follows an assignment to this order, contract or supplier."""
     if supplier_order is not None:
-        return [supplier_order]
+        return [] if supplier_order.stage in SCHEDULE_KEPT_STAGES else [supplier_order]
     # Only orders still running on deals in realization follow a new default:
     # closed and cancelled ones keep the schedule they were paid by.
     related = contract.supplier_orders if contract is not None else supplier.supplier_orders
@@ -92,6 +117,7 @@ def term_assign(
     target = {name: value for name, value in target.items() if value is not None}
     if len(target) != 1:
         raise ValueError("Assign a term to exactly one of an order, a contract or a supplier.")
+    _refuse_term_change(supplier_order)
     with transaction.atomic():
         assignment = None
         if term is None:
@@ -123,6 +149,9 @@ def term_assignment_save(*, assignment: TermAssignment, actor) -> TermAssignment
             if assignment.pk
             else None
         )
+        _refuse_term_change(
+            assignment.supplier_order, previous.supplier_order if previous else None
+        )
         assignment.save()
         orders = _orders_following(**target)
         if previous is not None and _target_of(previous) != target:
@@ -136,6 +165,7 @@ def term_assignment_delete(*, assignment: TermAssignment, actor) -> None:
     """Remove an assignment; its orders fall back to the contract's or supplier's term."""
     if not can(actor, Can.CHOOSE_PAYMENT_TERMS):
         raise PermissionDenied(_("Your role does not include this work."))
+    _refuse_term_change(assignment.supplier_order)
     with transaction.atomic():
         target = _target_of(assignment)
         assignment.delete()
@@ -150,19 +180,23 @@ def _text(value) -> str:
     return str(value)
 
 
-def _settle(total: Decimal, planned: list, existing: dict[int, Installment]) -> dict[int, Decimal]:
-    """Each line's amount: its share of the order, except that money already paid stays
-    where it was paid; what is left of the order is shared among the other lines.
+def _settle(
+    total: Decimal, planned: list, existing: dict[int, Installment], covered: Decimal
+) -> dict[int, Decimal]:
+    """Each line's amount: its share of what the order still needs, except that money
+    already paid stays where it was paid.
 
-    A paid installment keeps its amount; an open one already paid up to (or beyond) its
-    new share is closed at what was paid. Refused if more was paid than the order is now.
+    ``covered`` is what installments outside the term's lines have already taken (paid
+    under an earlier term); only the rest of the order is shared among the lines. A paid
+    installment keeps its amount; an open one already paid up to (or beyond) its new share
+    is closed at what was paid. Refused if more was paid than the order is now.
     """
     fixed: dict[int, Decimal] = {}
     while True:
         free = [p for p in planned if p.line.pk not in fixed]
-        rest = total - sum(fixed.values(), Decimal("0.00"))
+        rest = total - covered - sum(fixed.values(), Decimal("0.00"))
         if rest < 0:
-            paid = sum(i.paid_amount for i in existing.values())
+            paid = covered + sum((i.paid_amount for i in existing.values()), Decimal("0.00"))
             raise ValidationError(
                 {
                     "amount": [
@@ -216,30 +250,51 @@ def schedule_sync(*, order: SupplierOrder, actor, reason: str) -> list[Installme
             with translation.override(settings.LANGUAGE_CODE):
                 cancelled = _("the order was cancelled")
             _cancel([i for i in unpaid if i.paid_amount == 0], actor, cancelled)
-            _settle_at_paid([i for i in unpaid if i.paid_amount > 0], actor)
+            with translation.override(settings.LANGUAGE_CODE):
+                settled = _("order cancelled; settled at the amount paid")
+            _settle_at_paid([i for i in unpaid if i.paid_amount > 0], actor, settled)
             return current
         term = term_for(order)
         lines = list(term.installments.order_by("position", "pk")) if term else []
         planned = schedule.plan(order, lines, WorkingCalendar()) if lines else []
         wanted = {p.line.pk for p in planned}
         by_line = {i.term_installment_id: i for i in live if i.term_installment_id in wanted}
-        stale = [
-            i
-            for i in live
-            if i.state == Installment.State.OPEN and i.term_installment_id not in wanted
-        ]
-        _cancel(stale, actor, reason)
-        amounts = _settle(order.amount, planned, by_line)
+        # Installments of lines the term no longer has (the term changed): money paid on
+        # them stays paid, a partly paid one is settled at what was paid, an untouched one
+        # is cancelled; the term's lines share only what the order still needs.
+        outside = [i for i in live if i.term_installment_id not in wanted]
+        _cancel(
+            [i for i in outside if i.state == Installment.State.OPEN and i.paid_amount == 0],
+            actor,
+            reason,
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            settled = _("%(reason)s; settled at the amount paid") % {"reason": reason}
+        _settle_at_paid(
+            [i for i in outside if i.state == Installment.State.OPEN and i.paid_amount > 0],
+            actor,
+            settled,
+        )
+        kept = [i for i in outside if i.state == Installment.State.PAID]
+        covered = sum((i.amount for i in kept), Decimal("0.00"))
+        amounts = _settle(order.amount, planned, by_line, covered)
+        with translation.override(settings.LANGUAGE_CODE):
+            less_paid = _("%(reason)s; %(paid)s already paid") % {
+                "reason": reason,
+                "paid": covered,
+            }
 
-        changes, moved, paid, result = [], [], [], []
+        changes, moved, paid, result = [], [], [], list(kept)
         for plan in planned:
             amount = amounts[plan.line.pk]
             installment = by_line.get(plan.line.pk)
             if installment is None:
+                if covered and not amount:
+                    continue  # what was paid under the earlier term covers the order
                 installment = Installment.objects.create(
                     supplier_order=order,
                     term_installment=plan.line,
-                    position=plan.position,
+                    position=len(kept) + plan.position,
                     share=plan.share,
                     amount=amount,
                     currency=order.currency,
@@ -249,13 +304,25 @@ def schedule_sync(*, order: SupplierOrder, actor, reason: str) -> list[Installme
                     due_date=plan.due_date,
                     reminder_date=plan.reminder_date,
                 )
+                if covered:
+                    # Less than the line's share of the order: say why.
+                    changes.append(
+                        InstallmentChange(
+                            installment=installment,
+                            field="amount",
+                            old_value="",
+                            new_value=_text(amount),
+                            reason=less_paid[:200],
+                            actor=actor,
+                        )
+                    )
                 result.append(installment)
                 continue
             if installment.state == Installment.State.PAID:
                 result.append(installment)  # a paid installment is never changed
                 continue
             new = {
-                "position": plan.position,
+                "position": len(kept) + plan.position,
                 "share": plan.share,
                 "base_event": plan.line.base_event,
                 "amount": amount,
@@ -331,12 +398,10 @@ def _duplicate_reference(reference: str) -> str:
     }
 
 
-def _settle_at_paid(installments: list[Installment], actor) -> None:
-    """Close the partly paid installments of a cancelled order at the amount paid."""
+def _settle_at_paid(installments: list[Installment], actor, reason: str) -> None:
+    """Close partly paid installments at the amount paid: nothing more is asked for them."""
     if not installments:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = _("order cancelled; settled at the amount paid")
     changes = []
     for installment in installments:
         for field, new in (
@@ -349,7 +414,7 @@ def _settle_at_paid(installments: list[Installment], actor) -> None:
                     field=field,
                     old_value=_text(getattr(installment, field)),
                     new_value=_text(new),
-                    reason=reason,
+                    reason=reason[:200],
                     actor=actor,
                 )
             )
@@ -389,7 +454,9 @@ def payment_record(
                     ]
                 }
             )
-        if Payment.objects.filter(installment=locked, reference=reference.strip()).exists():
+        if Payment.objects.filter(
+            installment=locked, reference_key=reference_key(reference)
+        ).exists():
             raise ValidationError({"reference": [_duplicate_reference(reference.strip())]})
         if amount > locked.outstanding:
             raise ValidationError(

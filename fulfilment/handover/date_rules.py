@@ -337,18 +337,24 @@ def reminders_follow_due_dates(
     """The open reminder follows its installment: a moved due date moves its deadline, a
     new amount changes its title and description (each recorded in the task's history),
     and never a second open task for the same installment."""
+    # Every reminder of each installment, not only the one for the old date: after
+    # A → B → A the open task may sit on a row whose date differs from both. One locking
+    # query for all the installments (a supplier's new default term moves many at once),
+    # with the order and supplier the title names.
+    reminders_of: dict[int, list[PaymentReminder]] = {}
+    for reminder in (
+        PaymentReminder.objects.select_for_update(of=("self", "task"))
+        .filter(installment__in=[installment.pk for installment, _old_due in moved])
+        .filter(task__isnull=False)
+        .select_related("task", "installment__supplier_order__supplier")
+        .order_by("-created_at", "-pk")
+    ):
+        reminders_of.setdefault(reminder.installment_id, []).append(reminder)
     for installment, old_due in moved:
-        # Every reminder of the installment, not only the one for the old date: after
-        # A → B → A the open task may sit on a row whose date differs from both.
-        reminders = list(
-            PaymentReminder.objects.select_for_update(of=("self", "task"))
-            .filter(installment=installment, task__isnull=False)
-            .select_related("task")
-            .order_by("-created_at", "-pk")
-        )
-        open_ones = [r for r in reminders if r.task.is_open]
+        open_ones = [r for r in reminders_of.get(installment.pk, []) if r.task.is_open]
         if not open_ones:
             continue
+        installment.supplier_order = open_ones[0].installment.supplier_order
         if installment.due_date is None:
             # No due date any more: no reminder either; a date that comes back brings a new one.
             tasks_close([r.task for r in open_ones], name="cancel", actor=actor, note=reason)

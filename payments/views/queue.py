@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fulfilment.roles import Can, can, capability_required
-from orders.models import SupplierOrder
 from orders.permissions import record_refusals
 from orders.selectors import supplier_orders_visible_to
 from payments import selectors, services
@@ -134,8 +133,6 @@ def order_term_choose(request: HttpRequest, order_pk: int) -> HttpResponse:
     )
     form = TermChoiceForm(request.POST)
     refusals = record_refusals(request.user, order.deal, Can.CHOOSE_PAYMENT_TERMS)
-    if not refusals and order.stage in (SupplierOrder.Stage.CLOSED, SupplierOrder.Stage.CANCELLED):
-        refusals = [_("A closed or cancelled order keeps its schedule.")]
     if refusals:
         messages.error(request, refusals[0])
     elif form.is_valid():
@@ -145,6 +142,8 @@ def order_term_choose(request: HttpRequest, order_pk: int) -> HttpResponse:
             )
         except PermissionDenied as denied:
             messages.error(request, str(denied))
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
         else:
             messages.success(request, _("The payment schedule is updated."))
     return redirect(order.get_absolute_url() + "#payments")
