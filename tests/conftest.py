@@ -43,12 +43,6 @@ def _chromium() -> bool:
     return os.access(CHROMIUM, os.X_OK)
 
 
-def _redis() -> bool:
-    from django.conf import settings
-
-    return settings.CELERY_BROKER_URL.startswith("redis://")
-
-
 def pytest_collection_modifyitems(config, items):
     """Skip service-bound tests where the service is not configured, with the reason.
 
@@ -58,7 +52,6 @@ def pytest_collection_modifyitems(config, items):
     required = os.environ.get("REQUIRE_SERVICES") == "1"
     checks = {
         "postgres": (_postgres, "needs PostgreSQL: set DATABASE_URL=postgres://..."),
-        "redis": (_redis, "needs Redis: set CELERY_BROKER_URL=redis://..."),
         "browser": (
             _chromium,
             f"needs Chromium at {CHROMIUM}: not there, and apt-get could not install it",

@@ -311,7 +311,7 @@ def specification_new_line(request: HttpRequest, pk: int) -> HttpResponse:
     """One empty line for the formset, and the form count raised to match (htmx)."""
     _visible_specification(request, pk)
     try:
-        index = int(request.GET.get("lines-TOTAL_FORMS", "0"))
+        index = max(int(request.GET.get("lines-TOTAL_FORMS", "0")), 0)
     except ValueError:
         index = 0
     formset = SpecificationLineFormSet(prefix="lines")

@@ -53,7 +53,7 @@ def _deal_card_context(request: HttpRequest, deal: Deal) -> dict:
         "deal": deal,
         "can_edit": not refusals,
         "options": [] if refusals else transition_options(deal, "stage"),
-        "timeline": deal_timeline(deal),
+        "timeline": deal_timeline(deal, user=request.user),
         "attachments": selectors.deal_attachments(deal, user=request.user),
         "attachment_form": AttachmentForm(),
         "panels": deal_panels(request, deal),
@@ -89,7 +89,9 @@ def deal_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The deal is created."))
             return redirect(deal)
-    return render(request, "orders/deal_form.html", {"form": form, "deal": None})
+    # The card's progress as the form stands: what was typed, or nothing yet.
+    card = form.instance if form.is_bound else Deal()
+    return render(request, "orders/deal_form.html", {"form": form, "deal": None, "card": card})
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,7 +110,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The hand-over card is saved."))
             return redirect(deal)
-    return render(request, "orders/deal_form.html", {"form": form, "deal": deal})
+    return render(request, "orders/deal_form.html", {"form": form, "deal": deal, "card": deal})
 
 
 @require_POST
@@ -191,7 +193,8 @@ def attachment_download(request: HttpRequest, uuid) -> FileResponse:
 @require_GET
 def number_search(request: HttpRequest) -> HttpResponse:
     """The header's search: a number goes straight to its record, anything else to the board."""
-    text = request.GET.get("q", "").strip()
+    # A NUL character is no part of any number, and PostgreSQL refuses it in a query.
+    text = request.GET.get("q", "").replace("\x00", "").strip()
     record = selectors.find_by_number(user=request.user, number=text)
     if record is not None:
         return redirect(record)

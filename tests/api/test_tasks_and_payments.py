@@ -55,6 +55,16 @@ def test_another_departments_task_is_not_found(api_of, departments, customs_cler
     assert (task.status, task.assignee) == (Task.Status.OPEN, None)
 
 
+def test_a_department_code_with_a_nul_character_is_a_400_not_a_lookup(
+    api_of, departments, finance_clerk
+):
+    client = api_of(finance_clerk)
+    assert client.get("/api/tasks/", {"department": "finance"}).status_code == 200
+    response = client.get("/api/tasks/", {"department": "fin\x00ance", "q": "pt"})
+    assert response.status_code == 400
+    assert response.json()["department"] == ["Null characters are not allowed."]
+
+
 def test_a_refused_task_step_is_a_409_with_its_reasons(api_of, departments, finance_clerk):
     task = TaskFactory(department=departments["finance"])
     response = api_of(finance_clerk).post(f"/api/tasks/{task.pk}/transition/", {"name": "cancel"})

@@ -1,4 +1,8 @@
-"""A real Celery worker, consuming from Redis, sends the outbox's mail."""
+"""A real Celery worker sends the outbox's mail and runs the periodic jobs sent to it.
+
+It consumes from the configured broker: kombu's file-system transport by default (what
+`make run` uses), Redis when CELERY_BROKER_URL points at it (as in CI).
+"""
 
 import time
 
@@ -11,18 +15,43 @@ from fulfilment.models import OutboxMessage
 from fulfilment.outbox import Mail, outbox_queue
 from fulfilment.tasks import outbox_sweep_task
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def reset_connections() -> None:
+    """Forget the app's pooled broker connections, so new ones read the transport options."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
-def worker():
+def worker(tmp_path):
     from celery.contrib.testing import tasks  # noqa: F401 - the ping task the test worker needs
     from celery.contrib.testing.worker import start_worker
 
+    options = app.conf.broker_transport_options
+    if app.conf.broker_url.startswith("filesystem://"):
+        # A folder of the test's own: a development worker on var/broker takes nothing.
+        queue, processed, control = (tmp_path / name for name in ("queue", "processed", "control"))
+        for folder in (queue, processed, control):
+            folder.mkdir()
+        app.conf.broker_transport_options = {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "processed_folder": str(processed),
+            "control_folder": str(control),
+        }
+        reset_connections()
     app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
-        yield running
-    app.conf.task_always_eager = True
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+        ) as running:
+            yield running
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_transport_options = options
+        reset_connections()
 
 
 def wait_for(predicate, seconds: float = 20.0) -> bool:

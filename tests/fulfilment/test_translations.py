@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -29,3 +32,25 @@ def test_the_compiled_catalogue_matches_the_source():
 def test_the_interface_speaks_russian_by_default(english, russian):
     with translation.override("ru"):
         assert translation.gettext(english) == russian
+
+
+def test_the_default_language_is_russian_without_configuration():
+    env = {k: v for k, v in os.environ.items() if k != "LANGUAGE_CODE"}
+    env["DJANGO_SETTINGS_MODULE"] = "fulfilment.settings"
+    shown = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.LANGUAGE_CODE)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=LOCALE.parent,
+    )
+    assert shown.stdout.strip() == "ru"
+
+
+@pytest.mark.django_db
+def test_a_browser_that_asks_for_nothing_gets_russian_pages(client, settings):
+    settings.LANGUAGE_CODE = "ru"
+    page = client.get("/login/").content.decode()
+    assert 'lang="ru"' in page
+    assert ">Вход</button>" in page

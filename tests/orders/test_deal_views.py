@@ -92,6 +92,22 @@ def test_the_board_searches_title_number_and_customer(client_of, director):
     assert titles("филь") == {"Фильтры"}
 
 
+def test_the_director_filters_the_board_by_manager(client_of, director, manager, other_manager):
+    DealFactory(manager=manager, title="Насосы")
+    DealFactory(manager=other_manager, title="Клапаны")
+    client = client_of(director)
+
+    def titles(**params):
+        page = client.get("/deals/", params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="board")
+        return set(re.findall(r'<strong class="title">([^<]*)</strong>', page.content.decode()))
+
+    assert titles() == {"Насосы", "Клапаны"}
+    assert titles(manager=manager.pk) == {"Насосы"}
+    assert titles(manager=other_manager.pk, q="клап") == {"Клапаны"}
+    assert 'name="manager"' in client.get("/deals/").content.decode()
+    assert 'name="manager"' not in client_of(manager).get("/deals/").content.decode()
+
+
 @pytest.mark.parametrize("count", [5, 200])
 def test_the_board_runs_the_same_queries_for_5_and_200_deals(
     client_of, manager, django_assert_num_queries, count
@@ -170,6 +186,22 @@ def test_the_deal_form_keeps_a_half_filled_card_and_requires_a_title(client_of, 
     assert deal.manager == manager
 
 
+def test_the_new_deal_form_counts_the_card_as_it_is_filled(client_of, manager):
+    client = client_of(manager)
+
+    def progress(response) -> str:
+        page = response.content.decode()
+        start = page.index('data-testid="handover-progress"')
+        return page[start : page.index("</p>", start)]
+
+    assert "0 of 7 items filled in" in progress(client.get("/deals/new/"))
+    refused = client.post(
+        "/deals/new/",
+        {"title": "", "currency": "RUB", "amount": "1500000", "delivery_address": "Казань"},
+    )
+    assert "2 of 7 items filled in" in progress(refused)  # amount and address, as typed
+
+
 def test_editing_the_card_saves_it(client_of, manager):
     deal = DealFactory(manager=manager, incomplete=True)
     customer = CounterpartyFactory()
@@ -204,6 +236,8 @@ def test_the_header_search_opens_the_deal_by_number(client_of, director):
         client.get("/search/", {"q": "насосы"})["Location"]
         == "/deals/?q=%D0%BD%D0%B0%D1%81%D0%BE%D1%81%D1%8B"
     )
+    # A NUL character pasted with the number is dropped, not sent to the database.
+    assert client.get("/search/", {"q": "R-2026-00042\x00"})["Location"] == deal.get_absolute_url()
 
 
 def test_the_language_switcher_shows_the_page_in_russian(client_of, manager):

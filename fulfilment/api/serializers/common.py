@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -46,6 +47,16 @@ class MoneyField(serializers.Field):
 
     def to_representation(self, value) -> str:
         return f"{value:.2f}"
+
+
+class CodeField(serializers.SlugRelatedField):
+    """An object named by its code. Text no database column can hold (a NUL character) is
+    refused as bad input rather than looked up."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError(ProhibitNullCharactersValidator.message)
+        return super().to_internal_value(data)
 
 
 class Id(serializers.IntegerField):

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fulfilment.api.serializers.common import (
+    CodeField,
     DealBriefSerializer,
     DepartmentSerializer,
     Id,
@@ -69,7 +70,7 @@ class TaskCommentSerializer(serializers.Serializer):
 
 
 class TaskFilterSerializer(serializers.Serializer):
-    department = serializers.SlugRelatedField(
+    department = CodeField(
         slug_field="code",
         queryset=Department.objects.all(),
         required=False,
