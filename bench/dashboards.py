@@ -3,7 +3,7 @@
     .venv/bin/python bench/dashboards.py [--small 1000] [--large 100000] [--renders 30]
 
 The first 1,000 tasks are spread over the six departments and over a year of deadlines,
-a third of them open (the work in hand: about 55 open tasks in finance). The next 99,000
+a third of them open (the work in hand: about 110 open tasks in finance). The next 99,000
 are done or cancelled: the history a working system accumulates while the work in hand
 stays the same size. So both renders show the same rows, and the ratio measures what
 the history costs. The finance clerk's queue page is rendered through the whole Django

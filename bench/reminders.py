@@ -3,9 +3,10 @@
     .venv/bin/python bench/reminders.py [--installments 100000] [--due 1000] [--renders 20]
 
 1. The reminder job (``date_rules.payment_reminders_create``) over a table of
-   installments of which ``--due`` have reached their reminder date: its time and its
-   query count, and the query count again with ten times fewer non-due rows, to show
-   that it does not grow with them.
+   installments of which ``--due`` have reached their reminder date, a fifth of the rest
+   are open and reminded later, and the others are paid: its time and its query count,
+   and the query count again with ten times fewer non-due rows, to show that it does not
+   grow with them.
 2. The accountant's payment queue page rendered with 1,000 and with 100,000
    installments in the table; the unpaid ones the queue shows are the same 300 in
    both, the rest are paid history. It prints both medians and their ratio.
@@ -121,15 +122,21 @@ def main() -> None:
         Payment.objects.all().delete()
         Installment.objects.all().delete()
 
+    def fill(total: int) -> None:
+        """``args.due`` rows due for a reminder today; of the rest, a fifth still open and
+        reminded later (what the job must pass over), the others paid history."""
+        add_installments(orders, args.due, "due")
+        later = (total - args.due) // 5
+        add_installments(orders, later, "open", start=args.due)
+        add_installments(orders, total - args.due - later, "paid", start=args.due + later)
+
     # The job with a tenth of the non-due rows, then with all of them.
     reset()
-    add_installments(orders, args.due, "due")
-    add_installments(orders, args.installments // 10 - args.due, "paid", start=args.due)
+    fill(args.installments // 10)
     analyze()
     small_time, small_queries, small_made = run_job()
     reset()
-    add_installments(orders, args.due, "due")
-    add_installments(orders, args.installments - args.due, "paid", start=args.due)
+    fill(args.installments)
     analyze()
     job_time, job_queries, made = run_job()
     again_time, again_queries, again_made = run_job()
