@@ -352,3 +352,16 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
         model = CalendarFeed
 
     user = factory.SubFactory(UserFactory)
+
+
+# --- The payment terms the migrations seed ---------------------------------------------
+
+
+def prepayment_term() -> PaymentTerm:
+    """30 % within 5 working days of signing, 70 % within 30 days of delivery."""
+    return PaymentTerm.objects.get(installments__base_event="contract_signed")
+
+
+def deferral_term() -> PaymentTerm:
+    """100 % within 30 calendar days of delivery."""
+    return PaymentTerm.objects.get(installments__base_event="delivery", installments__share=100)

@@ -20,9 +20,13 @@ from fulfilment.handover.models import (
 from fulfilment.models import OutboxMessage
 from fulfilment.tasks import outbox_sweep_task
 from orders import services as order_services
-from payments.models import PaymentTerm
 from payments.services import payment_record, term_assign
-from tests.factories import ContractFactory, DealInRealizationFactory, SupplierOrderFactory
+from tests.factories import (
+    ContractFactory,
+    DealInRealizationFactory,
+    SupplierOrderFactory,
+    deferral_term,
+)
 from tests.fulfilment.factories import RuleFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +37,6 @@ MOSCOW = datetime.timezone(datetime.timedelta(hours=3))
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=MOSCOW)
-
-
-def deferral() -> PaymentTerm:
-    return PaymentTerm.objects.get(installments__base_event="delivery", installments__share=100)
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def delivered_order(buyer, accountant):
             order_date=D(2026, 3, 2),
             shipment_date=D(2026, 3, 16),
         )
-        term_assign(term=deferral(), supplier_order=order, actor=accountant)
+        term_assign(term=deferral_term(), supplier_order=order, actor=accountant)
         order = order_services.supplier_order_transition(
             order=order, name="deliver", actor=buyer, dates={"actual_delivery_date": D(2026, 3, 20)}
         )
@@ -122,7 +122,7 @@ def test_a_job_that_fails_halfway_is_retried_without_duplicates_or_gaps(buyer, a
                 shipment_date=D(2026, 3, 16),
                 contract=None,
             )
-            term_assign(term=deferral(), supplier_order=order, actor=accountant)
+            term_assign(term=deferral_term(), supplier_order=order, actor=accountant)
             orders.append(
                 order_services.supplier_order_transition(
                     order=order,
@@ -192,7 +192,7 @@ def test_cancelling_the_order_cancels_the_open_reminder(delivered_order, buyer):
         contract=None,
     )
     with time_machine.travel(at(D(2026, 3, 20)), tick=False):
-        term_assign(term=deferral(), supplier_order=order, actor=buyer)
+        term_assign(term=deferral_term(), supplier_order=order, actor=buyer)
     date_rules.payment_reminders_create(today=D(2026, 4, 15))
     assert reminder_tasks().count() == 2
     order_services.supplier_order_transition(
@@ -265,7 +265,7 @@ def test_the_broker_down_during_a_transition_delays_the_mail_but_loses_nothing(
         stage="shipped", order_date=D(2026, 3, 2), shipment_date=D(2026, 3, 16), contract=None
     )
     with time_machine.travel(at(D(2026, 3, 20)), tick=False):
-        term_assign(term=deferral(), supplier_order=order, actor=accountant)
+        term_assign(term=deferral_term(), supplier_order=order, actor=accountant)
         with (
             mock.patch(
                 "fulfilment.tasks.outbox_deliver_task.delay",
@@ -303,7 +303,7 @@ def test_a_signed_contract_pdf_completes_the_pack(buyer, accountant, legal_clerk
         planned_delivery_date=D(2026, 3, 20),
     )
     with time_machine.travel(at(D(2026, 3, 10)), tick=False):
-        term_assign(term=deferral(), supplier_order=order, actor=accountant)
+        term_assign(term=deferral_term(), supplier_order=order, actor=accountant)
     order_services.document_generate(record=contract, kind="contract", actor=legal_clerk)
     order_services.contract_transition(
         contract=contract, name="sign", actor=legal_clerk, dates={"contract_date": D(2026, 3, 2)}
@@ -324,7 +324,7 @@ def test_a_due_date_that_disappears_takes_its_reminder_and_a_new_one_brings_a_ne
             planned_delivery_date=D(2026, 3, 20),
             contract=None,
         )
-        term_assign(term=deferral(), supplier_order=order, actor=accountant)
+        term_assign(term=deferral_term(), supplier_order=order, actor=accountant)
     assert date_rules.payment_reminders_create(today=D(2026, 4, 15)) == 1
     first = reminder_tasks().get()
 

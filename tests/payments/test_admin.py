@@ -7,20 +7,12 @@ import pytest
 
 from payments.models import Installment, InstallmentChange, PaymentTerm, TermAssignment
 from payments.services import payment_record
-from tests.factories import ContractFactory, SupplierOrderFactory
+from tests.factories import ContractFactory, SupplierOrderFactory, deferral_term, prepayment_term
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 ADD = "/admin/payments/termassignment/add/"
-
-
-def prepayment_term() -> PaymentTerm:
-    return PaymentTerm.objects.get(installments__base_event="contract_signed")
-
-
-def deferral_term() -> PaymentTerm:
-    return PaymentTerm.objects.get(installments__base_event="delivery", installments__share=100)
 
 
 @pytest.fixture

@@ -9,13 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from orders import services as order_services
-from payments.models import Installment, InstallmentChange, PaymentTerm, TermAssignment
+from payments.models import Installment, InstallmentChange, TermAssignment
 from payments.services import payment_record, term_assign, term_for
 from tests.factories import (
     ContractFactory,
     DealInRealizationFactory,
     SupplierFactory,
     SupplierOrderFactory,
+    deferral_term,
+    prepayment_term,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +25,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 MOSCOW = datetime.timezone(datetime.timedelta(hours=3))
 NOW = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=MOSCOW)
-
-
-def prepayment_term() -> PaymentTerm:
-    return PaymentTerm.objects.get(installments__base_event="contract_signed")
-
-
-def deferral_term() -> PaymentTerm:
-    return PaymentTerm.objects.get(installments__base_event="delivery", installments__share=100)
 
 
 @pytest.fixture

@@ -9,23 +9,21 @@ from django.core.exceptions import ValidationError
 
 from orders import services as order_services
 from orders.models import SupplierOrder
-from payments.models import Installment, InstallmentChange, PaymentTerm, TermAssignment
+from payments.models import Installment, InstallmentChange, TermAssignment
 from payments.services import payment_record, term_assign, term_assignment_save
-from tests.factories import ContractFactory, DealInRealizationFactory, SupplierOrderFactory
+from tests.factories import (
+    ContractFactory,
+    DealInRealizationFactory,
+    SupplierOrderFactory,
+    deferral_term,
+    prepayment_term,
+)
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 MOSCOW = datetime.timezone(datetime.timedelta(hours=3))
 NOW = datetime.datetime(2026, 3, 27, 12, 0, tzinfo=MOSCOW)
-
-
-def prepayment_term() -> PaymentTerm:
-    return PaymentTerm.objects.get(installments__base_event="contract_signed")
-
-
-def deferral_term() -> PaymentTerm:
-    return PaymentTerm.objects.get(installments__base_event="delivery", installments__share=100)
 
 
 @pytest.fixture
