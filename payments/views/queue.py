@@ -1,12 +1,15 @@
 """The accountants' payment queue, an installment's card, recording payments, choosing terms."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from fulfilment.roles import Can, can, capability_required
 from orders.permissions import record_refusals
@@ -32,26 +35,30 @@ def _decorate(request: HttpRequest, installments: list[Installment]) -> None:
         installment.may_record = may_record and installment.state == Installment.State.OPEN
 
 
-@require_GET
-@capability_required(Can.VIEW_PAYMENTS)
-def payment_queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None)
+def _sections_context(request: HttpRequest, params: QueryDict) -> dict:
+    form = QueueFilterForm(params or None)
     filters = form.filters()
     installments = selectors.queue_installments(user=request.user, **filters)
     sections = selectors.queue_sections(installments, status=filters.get("status", ""))
     _decorate(request, [row for section in sections for row in section.rows])
+    return {
+        "form": form,
+        "sections": sections,
+        "query": params.urlencode(),
+        "today": timezone.localdate(),
+    }
+
+
+@require_GET
+@capability_required(Can.VIEW_PAYMENTS)
+def payment_queue(request: HttpRequest) -> HttpResponse:
+    context = _sections_context(request, request.GET)
+    if request.htmx and request.htmx.target == "queue-sections":
+        return render(request, "payments/partials/queue_sections.html", context)
     monday, weeks, totals = selectors.outgoing_by_week(
         selectors.queue_installments(user=request.user)
     )
-    context = {
-        "form": form,
-        "sections": sections,
-        "chart": outgoing_chart_svg(monday, weeks, totals),
-        "query": request.GET.urlencode(),
-        "today": timezone.localdate(),
-    }
-    if request.htmx and request.htmx.target == "queue-sections":
-        return render(request, "payments/partials/queue_sections.html", context)
+    context["chart"] = outgoing_chart_svg(monday, weeks, totals)
     return render(request, "payments/queue.html", context)
 
 
@@ -97,7 +104,15 @@ def installment_pay(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The payment is recorded."))
             if not request.htmx:
                 return redirect("payments:queue")
-            return _row(request, _visible_installment(request, pk))
+            # The sections again, under the page's filters: a paid row leaves the queue,
+            # a partly paid one shows what is left, and every section total follows.
+            params = QueryDict(urlsplit(request.htmx.current_url or "").query)
+            response = render(
+                request,
+                "payments/partials/queue_sections.html",
+                _sections_context(request, params),
+            )
+            return reswap(retarget(response, "#queue-sections"), "outerHTML")
     if not request.htmx:
         for errors in form.errors.values():
             for error in errors:

@@ -163,13 +163,36 @@ def test_recording_a_payment_in_place(client_of, accountant):
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
-    assert html.lstrip().startswith(f'<tbody id="installment-{row.pk}"')
+    # The sections come back whole: the paid row has left them.
+    assert response["HX-Retarget"] == "#queue-sections"
+    assert html.lstrip().startswith('<div id="queue-sections">')
     assert "The payment is recorded." in html
+    assert f'id="installment-{row.pk}"' not in html
     row.refresh_from_db()
     assert row.state == "paid"
     assert (
         'class="installment' not in client.get("/payments/").content.decode()
     )  # the queue is empty
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_part_payment_updates_the_section_totals_under_the_pages_filters(client_of, accountant):
+    paid_in_part = installment(due=TODAY, amount="1000.00")
+    installment(due=TODAY, amount="500.00")
+    installment(due=TODAY, amount="70.00", currency="USD")
+    client = client_of(accountant)
+
+    response = client.post(
+        f"/installments/{paid_in_part.pk}/pay/",
+        {"amount": "400.00", "paid_on": "2026-04-15", "reference": "п/п 312"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/payments/?currency=RUB",
+    )
+
+    html = response.content.decode()
+    assert "1,100.00 RUB" in html  # 600 left of the first, 500 of the second
+    assert "USD" not in html.split('class="queuesection', 1)[1]  # the page's filter holds
+    assert f'id="installment-{paid_in_part.pk}"' in html
 
 
 @time_machine.travel(NOW, tick=False)
