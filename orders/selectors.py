@@ -127,15 +127,10 @@ def deal_attachments(deal: Deal, *, user) -> QuerySet[Attachment]:
 
 
 def attachments_visible_to(user) -> QuerySet[Attachment]:
-    """Files ``user`` may download: each one only if they may see its deal and may open
-    the record it is on (a file on a task, to those who may see the task, not everyone
-    who sees the deal)."""
-    # Both conditions, because neither implies the other: a department's members see its
-    # tasks on deals they may not see (a rule can fire on a deal before Realization,
-    # which back-office staff do not see).
-    return Attachment.objects.filter(
-        visible_records_filter(user), deal__in=deals_visible_to(user).values("pk")
-    )
+    """Files ``user`` may download: each one if they may open the record it is on. A file
+    on a task goes to those the task was given to (its department, its participants),
+    even on a deal they do not browse: it is the task's material, attached to share it."""
+    return Attachment.objects.filter(visible_records_filter(user))
 
 
 def deal_by_number(*, user, number: str) -> Deal | None:

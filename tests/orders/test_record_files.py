@@ -50,17 +50,18 @@ def test_a_file_on_a_task_is_served_only_to_those_who_may_see_the_task(
     assert client_of(customs_clerk).get(url).status_code == 404
 
 
-def test_a_file_on_a_task_is_not_served_to_a_member_who_may_not_see_the_deal(
-    client_of, departments, manager, legal_clerk, task_visibility
+def test_a_file_on_a_task_is_served_to_its_department_even_on_a_deal_it_does_not_browse(
+    client_of, departments, manager, legal_clerk, customs_clerk, task_visibility
 ):
     # A rule may make a task for legal on a deal still in Negotiation, which legal does
-    # not see: the task is theirs, the deal's files are not.
+    # not browse: the task and the material attached to it are theirs all the same.
     task = TaskFactory(department=departments["legal"], deal=DealFactory(manager=manager))
     attachment = attachment_store(deal=task.deal, upload=pdf(), actor=legal_clerk, record=task)
 
-    assert tasks_visible_to(legal_clerk).filter(pk=task.pk).exists()
     assert client_of(legal_clerk).get(task.deal.get_absolute_url()).status_code == 404
-    assert client_of(legal_clerk).get(attachment.get_absolute_url()).status_code == 404
+    assert client_of(legal_clerk).get(attachment.get_absolute_url()).status_code == 200
+    assert client_of(customs_clerk).get(attachment.get_absolute_url()).status_code == 404
+    # The deal's manager sees the task on the deal's card, and so its file.
     assert client_of(manager).get(attachment.get_absolute_url()).status_code == 200
 
 
