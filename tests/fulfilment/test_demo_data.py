@@ -112,3 +112,27 @@ def test_demo_deals_in_realization_have_a_history_dated_like_their_records(clien
     assert min(shown.values()) > 0
     signed = Contract.objects.filter(deal__in=in_realization, contract_date__isnull=False).get()
     assert shown[signed.deal.realization_number] > (today - signed.contract_date).days
+
+
+def test_a_run_interrupted_before_signing_is_finished_by_the_next(monkeypatch):
+    from fulfilment.management.commands import demo_data
+    from orders.models import DocumentVersion, SupplierOrder
+
+    def no_pdf_library(**kwargs):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(demo_data.order_services, "document_generate", no_pdf_library)
+        with pytest.raises(OSError, match="libpango"):
+            call_command("demo_data")
+    assert Contract.objects.filter(stage=Contract.Stage.SENT_FOR_SIGNATURE).exists()
+    assert not SupplierOrder.objects.exists()
+    deals = Deal.objects.count()
+
+    call_command("demo_data")
+
+    assert Deal.objects.count() == deals
+    signed = Contract.objects.get(stage=Contract.Stage.SIGNED)
+    assert DocumentVersion.objects.filter(object_id=signed.pk, kind="contract").count() == 1
+    assert SupplierOrder.objects.filter(contract=signed).count() == 2
+    assert not Contract.objects.filter(stage=Contract.Stage.SENT_FOR_SIGNATURE).exists()

@@ -10,13 +10,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from fulfilment.handover import services as task_services
 from fulfilment.handover.models import Department, Task
 from fulfilment.roles import Role
 from orders import services as order_services
-from orders.models import Attachment, Contract, Counterparty, Deal, StageChange
+from orders.models import Attachment, Contract, Counterparty, Deal, DocumentVersion, StageChange
 from payments.models import PaymentTerm
 from payments.services import payment_record, term_assign
 
@@ -172,6 +174,8 @@ DEMO_PDF = (
     b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
+DEMO_CONTRACT_SUBJECT = "Поставка оборудования по сделке "
+
 # The steps from New to Completed, in order.
 PATH = ["send_proposal", "start_negotiation", "start_realization", "complete"]
 
@@ -194,11 +198,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
-            users, created, for_signature = self._load()
+            users, created = self._load()
         # Documents are rendered outside the transaction, as the product always does, and
-        # before signing: a signed contract's documents stay as they were signed.
+        # before signing: a signed contract's documents stay as they were signed. The
+        # contracts are those this run made and any an interrupted run left unsigned.
+        for_signature = self._unfinished_contracts(users)
         for contract in for_signature:
-            order_services.document_generate(record=contract, kind="contract", actor=users["legal"])
+            if not DocumentVersion.objects.filter(
+                content_type=ContentType.objects.get_for_model(Contract), object_id=contract.pk
+            ).exists():
+                order_services.document_generate(
+                    record=contract, kind="contract", actor=users["legal"]
+                )
         with transaction.atomic():
             for contract in for_signature:
                 self._sign_and_order(contract, users, timezone.localdate())
@@ -212,7 +223,6 @@ class Command(BaseCommand):
         customers = self._counterparties(users["admin"])
         created = 0
         today = timezone.localdate()
-        for_signature = []
         for index, (title, manager, inn, amount, currency, stage, complete) in enumerate(DEALS):
             if Deal.objects.filter(title=title, manager=users[manager]).exists():
                 continue
@@ -234,11 +244,28 @@ class Command(BaseCommand):
             # is theirs, whatever its title, and a second run must leave it alone.
             entered = today - datetime.timedelta(days=DAYS_IN_STAGE.get(title, 3 + index))
             if deal.stage == Deal.Stage.REALIZATION:
-                contract = self._contract(deal, users, entered, full=manager == "manager")
-                if contract.stage == Contract.Stage.SENT_FOR_SIGNATURE:
-                    for_signature.append(contract)
+                self._contract(deal, users, entered, full=manager == "manager")
             self._date_history(deal, self._deal_dates(deal, entered))
-        return users, created, for_signature
+        return users, created
+
+    def _unfinished_contracts(self, users) -> list[Contract]:
+        """The demo's supplier contracts sent for signature and not yet signed with their
+        orders: a run signs them; one interrupted there (say, the PDF library missing) is
+        finished by the next. A contract a user makes on a demo deal is not the demo's."""
+        demo_deals = Q(pk__in=[])
+        for title, manager, *_ in DEALS:
+            demo_deals |= Q(deal__title=title, deal__manager=users[manager])
+        return list(
+            Contract.objects.filter(
+                demo_deals,
+                stage=Contract.Stage.SENT_FOR_SIGNATURE,
+                created_by=users["legal"],
+                subject=Concat(Value(DEMO_CONTRACT_SUBJECT), "deal__realization_number"),
+                supplier_orders__isnull=True,
+            )
+            .select_related("deal", "counterparty")
+            .order_by("pk")
+        )
 
     def _print_logins(self) -> None:
         self.stdout.write("")
@@ -301,7 +328,7 @@ class Command(BaseCommand):
             data={
                 "counterparty": supplier,
                 "kind": Contract.Kind.SUPPLIER,
-                "subject": f"Поставка оборудования по сделке {deal.realization_number}",
+                "subject": f"{DEMO_CONTRACT_SUBJECT}{deal.realization_number}",
                 "payment_terms_text": "30 % предоплата в течение 5 рабочих дней с даты подписания, "
                 "70 % в течение 30 календарных дней с даты поставки.",
             },
