@@ -50,6 +50,9 @@ def _require(actor, deal: Deal, capability: Can) -> None:
 
 
 def _lock(contract: Contract) -> Contract:
+    """Lock the contract's deal, then the contract: the order of every write under a deal,
+    so the deal read with the contract (its stage, its manager) holds until commit."""
+    list(Deal.objects.select_for_update(of=("self",)).filter(pk=contract.deal_id).values("pk"))
     return (
         Contract.objects.select_for_update(of=("self",)).select_related("deal").get(pk=contract.pk)
     )
