@@ -1,5 +1,7 @@
 """Contract and specification pages, supplementary agreements, and generated documents."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -22,7 +24,7 @@ from orders.forms import (
 from orders.models import Attachment, Contract, DocumentVersion, Specification
 from orders.permissions import record_refusals
 from orders.services.documents import MODELS
-from orders.views.common import add_service_errors, report_errors
+from orders.views.common import add_service_errors, attach_posted_file, report_errors
 from orders.workflow import TransitionConflict, TransitionRefused, transition_options
 
 
@@ -158,24 +160,11 @@ def contract_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def contract_attach(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _visible_contract(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.contract_attachment_add(
-                contract=contract,
-                upload=form.cleaned_data["file"],
-                category=form.cleaned_data["category"],
-                actor=request.user,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("The file is attached."))
-    else:
-        report_errors(
-            request, ValidationError([e for errors in form.errors.values() for e in errors])
-        )
-    return redirect(contract.get_absolute_url() + "#files")
+    return attach_posted_file(
+        request,
+        partial(services.contract_attachment_add, contract=contract),
+        contract.get_absolute_url() + "#files",
+    )
 
 
 @require_POST

@@ -1,7 +1,9 @@
 """Deal pages: the board, the card, the hand-over form, steps, files, the number search."""
 
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +24,7 @@ from orders.models import Deal
 from orders.panels import deal_panels
 from orders.permissions import deal_edit_refusals
 from orders.timeline import deal_timeline
-from orders.views.common import add_service_errors
+from orders.views.common import add_service_errors, attach_posted_file
 from orders.workflow import TransitionConflict, TransitionRefused, transition_options
 
 
@@ -156,27 +158,11 @@ def deal_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _visible_deal(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(
-                deal=deal,
-                upload=form.cleaned_data["file"],
-                category=form.cleaned_data["category"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        except PermissionDenied as denied:
-            messages.error(request, str(denied))
-        else:
-            messages.success(request, _("The file is attached."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(reverse("orders:deal-detail", args=[deal.pk]) + "#attachments")
+    return attach_posted_file(
+        request,
+        partial(services.attachment_add, deal=deal),
+        reverse("orders:deal-detail", args=[deal.pk]) + "#attachments",
+    )
 
 
 @require_GET

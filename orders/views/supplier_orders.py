@@ -1,5 +1,7 @@
 """Supplier order pages: the board, the list, the card, its steps, its files and documents."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +21,7 @@ from orders.forms import (
 from orders.models import Attachment, DocumentVersion, SupplierOrder
 from orders.panels import deal_panels
 from orders.permissions import record_refusals
-from orders.views.common import add_service_errors, report_errors
+from orders.views.common import add_service_errors, attach_posted_file, report_errors
 from orders.workflow import TransitionConflict, TransitionRefused, transition_options
 
 
@@ -205,21 +207,8 @@ def supplier_order_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supplier_order_attach(request: HttpRequest, pk: int) -> HttpResponse:
     order = _visible_order(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.supplier_order_attachment_add(
-                order=order,
-                upload=form.cleaned_data["file"],
-                category=form.cleaned_data["category"],
-                actor=request.user,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("The file is attached."))
-    else:
-        report_errors(
-            request, ValidationError([e for errors in form.errors.values() for e in errors])
-        )
-    return redirect(order.get_absolute_url() + "#files")
+    return attach_posted_file(
+        request,
+        partial(services.supplier_order_attachment_add, order=order),
+        order.get_absolute_url() + "#files",
+    )

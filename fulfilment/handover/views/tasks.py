@@ -1,5 +1,7 @@
 """Task dashboards, the task card, and the deal card's tasks panel."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +27,7 @@ from fulfilment.roles import Can, can, capability_required
 from orders.forms import AttachmentForm
 from orders.permissions import deal_is_editable_by
 from orders.selectors import deals_visible_to
+from orders.views.common import attach_posted_file
 from orders.workflow import (
     TransitionConflict,
     TransitionOption,
@@ -199,25 +202,11 @@ def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_attach(request: HttpRequest, pk: int) -> HttpResponse:
     task = _visible_task(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.task_attachment_add(
-                task=task,
-                upload=form.cleaned_data["file"],
-                category=form.cleaned_data["category"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The file is attached."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(task.get_absolute_url() + "#files")
+    return attach_posted_file(
+        request,
+        partial(services.task_attachment_add, task=task),
+        task.get_absolute_url() + "#files",
+    )
 
 
 @require_POST
